@@ -1,0 +1,199 @@
+//! The one command layer. Every user action is a command: a name, who may call it, a request type,
+//! a response type and one function. The Tauri IPC command and `POST /api/v1/<name>` are both thin
+//! adapters over `Registry::dispatch`, so the role check lives here, once.
+
+mod schema;
+
+use crate::app::App;
+use crate::auth::{self, Caller, Role};
+use crate::error::{Error, ErrorCode, Result};
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use ts_rs::TS;
+
+pub use schema::{openapi_document, typescript_bindings};
+
+/// Who may call a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// No login needed (setup, login, region lookups).
+    Public,
+    /// Any logged-in staff member.
+    AnyStaff,
+    /// Staff holding at least one of these roles.
+    Roles(&'static [Role]),
+}
+
+impl Access {
+    pub fn allows(&self, roles: &[Role]) -> bool {
+        match self {
+            Access::Public | Access::AnyStaff => true,
+            Access::Roles(allowed) => roles.iter().any(|r| allowed.contains(r)),
+        }
+    }
+}
+
+/// Supervisors and administrators manage the office.
+pub const MANAGERS: &[Role] = &[Role::Supervisor, Role::Administrator];
+
+type Handler = Box<dyn Fn(&App, Option<&Caller>, Value) -> Result<Value> + Send + Sync>;
+
+pub struct Command {
+    pub name: &'static str,
+    pub access: Access,
+    pub summary: &'static str,
+    /// Usable while the caller still has to change a reset password (logout, me, change password).
+    pub during_password_change: bool,
+    handler: Handler,
+    pub(crate) request_schema: fn(&mut SchemaGenerator) -> Schema,
+    pub(crate) response_schema: fn(&mut SchemaGenerator) -> Schema,
+    pub(crate) request_ts: fn() -> String,
+    pub(crate) response_ts: fn() -> String,
+    pub(crate) collect_ts: fn(&mut BTreeMap<String, String>),
+}
+
+/// An empty request or response: `{}`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, TS)]
+#[serde(deny_unknown_fields)]
+pub struct Empty {}
+
+#[derive(Default)]
+pub struct Registry {
+    commands: BTreeMap<&'static str, Command>,
+}
+
+impl Registry {
+    /// Adds a command. `f` receives the caller (None only for public commands called without login).
+    pub fn add<Req, Resp>(
+        &mut self,
+        name: &'static str,
+        access: Access,
+        summary: &'static str,
+        f: fn(&App, Option<&Caller>, Req) -> Result<Resp>,
+    ) -> &mut Command
+    where
+        Req: DeserializeOwned + JsonSchema + TS + 'static,
+        Resp: Serialize + JsonSchema + TS + 'static,
+    {
+        self.insert::<Req, Resp>(name, access, summary, Box::new(move |app, caller, payload| {
+            let resp = f(app, caller, parse_request(payload)?)?;
+            serde_json::to_value(resp).map_err(Error::internal)
+        }))
+    }
+
+    /// Adds a command that needs a logged-in caller.
+    pub fn add_staff<Req, Resp>(
+        &mut self,
+        name: &'static str,
+        access: Access,
+        summary: &'static str,
+        f: fn(&App, &Caller, Req) -> Result<Resp>,
+    ) -> &mut Command
+    where
+        Req: DeserializeOwned + JsonSchema + TS + 'static,
+        Resp: Serialize + JsonSchema + TS + 'static,
+    {
+        assert!(access != Access::Public, "{name}: a staff command cannot be public");
+        self.insert::<Req, Resp>(name, access, summary, Box::new(move |app, caller, payload| {
+            let caller = caller.ok_or_else(Error::unauthenticated)?;
+            let resp = f(app, caller, parse_request(payload)?)?;
+            serde_json::to_value(resp).map_err(Error::internal)
+        }))
+    }
+
+    fn insert<Req, Resp>(&mut self, name: &'static str, access: Access, summary: &'static str, handler: Handler) -> &mut Command
+    where
+        Req: DeserializeOwned + JsonSchema + TS + 'static,
+        Resp: Serialize + JsonSchema + TS + 'static,
+    {
+        assert!(!self.commands.contains_key(name), "command {name} registered twice");
+        let cmd = Command {
+            name,
+            access,
+            summary,
+            during_password_change: false,
+            handler,
+            request_schema: |g| g.subschema_for::<Req>(),
+            response_schema: |g| g.subschema_for::<Resp>(),
+            request_ts: <Req as TS>::name,
+            response_ts: <Resp as TS>::name,
+            collect_ts: |out| {
+                schema::collect_ts::<Req>(out);
+                schema::collect_ts::<Resp>(out);
+            },
+        };
+        self.commands.entry(name).or_insert(cmd)
+    }
+
+    pub fn commands(&self) -> impl Iterator<Item = &Command> {
+        self.commands.values()
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Command> {
+        self.commands.get(name)
+    }
+
+    /// Authenticates, checks the role, parses the request and runs the command.
+    pub fn dispatch(&self, app: &App, token: Option<&str>, name: &str, payload: Value) -> Result<Value> {
+        let cmd = self.commands.get(name).ok_or_else(|| {
+            Error::new(ErrorCode::UnknownCommand, format!("Perintah '{name}' tidak dikenal."))
+        })?;
+        let caller = match (cmd.access, token) {
+            // A public command works with or without a (valid) session.
+            (Access::Public, Some(t)) => auth::authenticate(app, t).ok(),
+            (Access::Public, None) => None,
+            (_, None) => return Err(Error::unauthenticated()),
+            (_, Some(t)) => Some(auth::authenticate(app, t)?),
+        };
+        if let Some(c) = &caller {
+            if cmd.access != Access::Public {
+                if !cmd.access.allows(&c.roles) {
+                    return Err(Error::forbidden());
+                }
+                if c.must_change_password && !cmd.during_password_change {
+                    return Err(Error::new(
+                        ErrorCode::PasswordChangeRequired,
+                        "Anda harus mengganti kata sandi sebelum melanjutkan.",
+                    ));
+                }
+            }
+        }
+        (cmd.handler)(app, caller.as_ref(), payload)
+    }
+}
+
+impl Command {
+    pub fn during_password_change(&mut self) -> &mut Self {
+        self.during_password_change = true;
+        self
+    }
+}
+
+/// Parses a request; the message names the field that is wrong, in Bahasa Indonesia.
+fn parse_request<Req: DeserializeOwned>(payload: Value) -> Result<Req> {
+    let payload = if payload.is_null() { Value::Object(Default::default()) } else { payload };
+    serde_path_to_error::deserialize::<_, Req>(payload).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.inner().to_string();
+        if let Some(field) = inner.strip_prefix("missing field `").and_then(|s| s.split('`').next()) {
+            let full = if path == "." { field.to_string() } else { format!("{path}.{field}") };
+            return Error { code: ErrorCode::BadRequest, message: format!("Isian '{full}' wajib diisi."), field: Some(full) };
+        }
+        if let Some(field) = inner.strip_prefix("unknown field `").and_then(|s| s.split('`').next()) {
+            return Error { code: ErrorCode::BadRequest, message: format!("Isian '{field}' tidak dikenal."), field: Some(field.to_string()) };
+        }
+        let why = if inner.starts_with("invalid type") {
+            "jenis isinya salah"
+        } else if inner.starts_with("unknown variant") {
+            "pilihannya tidak dikenal"
+        } else if inner.starts_with("invalid value") || inner.contains("out of range") {
+            "nilainya di luar rentang"
+        } else {
+            "tidak valid"
+        };
+        Error { code: ErrorCode::BadRequest, message: format!("Isian '{path}' {why}."), field: Some(path) }
+    })
+}

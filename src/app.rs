@@ -1,0 +1,58 @@
+//! The service: the store, the clock and the command registry. Both adapters (Tauri IPC and the LAN
+//! hub) hold one `App` and call `App::call`.
+
+use crate::api::Registry;
+use crate::clock::{Clock, SystemClock};
+use crate::error::Result;
+use crate::store::Store;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub struct App {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub data_dir: PathBuf,
+    registry: Registry,
+}
+
+impl App {
+    pub fn open(data_dir: &Path) -> Result<Arc<App>> {
+        App::open_with_clock(data_dir, Arc::new(SystemClock))
+    }
+
+    pub fn open_with_clock(data_dir: &Path, clock: Arc<dyn Clock>) -> Result<Arc<App>> {
+        let store = Store::open_dir(data_dir)?;
+        Ok(Arc::new(App { store, clock, data_dir: data_dir.to_path_buf(), registry: registry() }))
+    }
+
+    /// Runs one command as the holder of `token`. Blocking: call it off the async threads.
+    pub fn call(&self, token: Option<&str>, name: &str, payload: Value) -> Result<Value> {
+        let started = std::time::Instant::now();
+        let out = self.registry.dispatch(self, token, name, payload);
+        match &out {
+            Ok(_) => tracing::debug!(command = name, elapsed_us = started.elapsed().as_micros() as u64, "ok"),
+            Err(e) => tracing::info!(command = name, code = ?e.code, "refused"),
+        }
+        out
+    }
+
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+}
+
+/// Every capability registers its own commands here.
+pub fn registry() -> Registry {
+    let mut r = Registry::default();
+    crate::setup::register(&mut r);
+    crate::auth::register(&mut r);
+    crate::auth::staff::register(&mut r);
+    crate::audit::register(&mut r);
+    crate::settings::register(&mut r);
+    r
+}

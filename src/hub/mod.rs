@@ -1,0 +1,116 @@
+//! The LAN hub: `POST /api/v1/<command>` over the one registry, health, the OpenAPI document, and the
+//! UI build at `/` so a browser on another counter gets the same screens as the desktop window.
+
+use crate::app::App;
+use crate::error::{Error, ErrorCode};
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::sync::Arc;
+use tower_http::services::{ServeDir, ServeFile};
+
+/// Command bodies are small JSON; files (photos, scans) will get their own endpoints.
+pub const MAX_COMMAND_BODY: usize = 1024 * 1024;
+
+#[derive(Clone)]
+struct Hub {
+    app: Arc<App>,
+    openapi: Arc<Value>,
+}
+
+pub fn router(app: Arc<App>, ui_dir: Option<PathBuf>) -> Router {
+    let openapi = Arc::new(crate::api::openapi_document(app.registry()));
+    let hub = Hub { app, openapi };
+    let api = Router::new()
+        .route("/api/v1/health", get(health))
+        .route("/api/v1/openapi.json", get(openapi_json))
+        .route("/api/v1/{command}", post(command))
+        .with_state(hub);
+    match ui_dir.filter(|d| d.join("index.html").is_file()) {
+        // Unknown paths fall back to index.html: the UI routes by itself.
+        Some(dir) => api.fallback_service(ServeDir::new(&dir).fallback(ServeFile::new(dir.join("index.html")))),
+        None => api.fallback(|| async {
+            Html("<!doctype html><meta charset=utf-8><title>Loket KTP-el</title><p>Tampilan Loket belum dibangun (ui/dist tidak ada). Jalankan <code>make run</code>.</p>")
+        }),
+    }
+}
+
+/// Serves until the process ends. Prints the URL first; scripts and tests read it.
+pub async fn serve(app: Arc<App>, listener: tokio::net::TcpListener, ui_dir: Option<PathBuf>) -> std::io::Result<()> {
+    let addr = listener.local_addr()?;
+    println!("Loket hub listening on http://{addr}");
+    tracing::info!(%addr, "hub listening");
+    axum::serve(listener, router(app, ui_dir)).await
+}
+
+fn error_response(e: Error) -> Response {
+    let status = StatusCode::from_u16(e.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, Json(e)).into_response()
+}
+
+async fn health(State(hub): State<Hub>) -> Response {
+    let app = hub.app.clone();
+    let state = tokio::task::spawn_blocking(move || crate::setup::status(&app)).await;
+    match state {
+        Ok(Ok(s)) => Json(json!({
+            "status": "ok",
+            "version": env!("CARGO_PKG_VERSION"),
+            "schema_version": crate::store::schema_version(),
+            "initialised": s.initialised,
+        }))
+        .into_response(),
+        Ok(Err(e)) => error_response(e),
+        Err(e) => error_response(Error::internal(e)),
+    }
+}
+
+async fn openapi_json(State(hub): State<Hub>) -> Json<Value> {
+    Json((*hub.openapi).clone())
+}
+
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    v.strip_prefix("Bearer ").map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
+}
+
+async fn command(State(hub): State<Hub>, Path(name): Path<String>, headers: HeaderMap, body: Body) -> Response {
+    let too_large = || {
+        error_response(Error::new(
+            ErrorCode::PayloadTooLarge,
+            format!("Permintaan terlalu besar (maksimal {} KiB).", MAX_COMMAND_BODY / 1024),
+        ))
+    };
+    let bytes = match axum::body::to_bytes(body, MAX_COMMAND_BODY).await {
+        Ok(b) => b,
+        Err(e) => {
+            let limit = std::error::Error::source(&e)
+                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
+            return if limit { too_large() } else { error_response(Error::new(ErrorCode::BadRequest, "Permintaan terputus.")) };
+        }
+    };
+    let payload: Value = if bytes.iter().all(u8::is_ascii_whitespace) {
+        Value::Null
+    } else {
+        match serde_json::from_slice(&bytes) {
+            Ok(v) => v,
+            Err(e) => {
+                return error_response(Error::new(
+                    ErrorCode::BadRequest,
+                    format!("Isi permintaan bukan JSON yang sah (baris {}, kolom {}).", e.line(), e.column()),
+                ))
+            }
+        }
+    };
+    let token = bearer(&headers);
+    let app = hub.app.clone();
+    match tokio::task::spawn_blocking(move || app.call(token.as_deref(), &name, payload)).await {
+        Ok(Ok(v)) => Json(v).into_response(),
+        Ok(Err(e)) => error_response(e),
+        Err(e) => error_response(Error::internal(e)),
+    }
+}

@@ -1,0 +1,31 @@
+//! Loket KTP-el: the office hub of a Dukcapil service point. Every capability lives in its own
+//! folder; `api` is the one command layer that the desktop window and the LAN hub both call.
+
+pub mod api;
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod clock;
+pub mod error;
+pub mod hub;
+pub mod regions;
+pub mod settings;
+pub mod setup;
+pub mod store;
+
+pub use app::App;
+pub use error::{Error, ErrorCode, Result};
+
+use std::path::PathBuf;
+
+/// The default data directory: `$LOKET_DATA_DIR`, else the platform's data folder
+/// (`~/.local/share/loket-ktpel` on Linux, `%APPDATA%\loket-ktpel` on Windows).
+pub fn default_data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("LOKET_DATA_DIR") {
+        return PathBuf::from(dir);
+    }
+    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("loket-ktpel")
+}
+
+/// The port the desktop app's in-process hub listens on.
+pub const DEFAULT_HUB_PORT: u16 = 8470;

@@ -1,0 +1,200 @@
+//! `loket`: the office hub's command line. Each subcommand is a thin call into the library.
+
+use clap::{Parser, Subcommand};
+use loket::{App, Error};
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "loket", version, about = "Loket KTP-el: hub kantor layanan Dukcapil")]
+struct Cli {
+    /// Folder data (berisi loket.db). Bawaan: $LOKET_DATA_DIR atau folder data pengguna.
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the hub headless: API, UI for LAN browsers.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8470")]
+        listen: SocketAddr,
+        /// The UI build to serve at `/` (bawaan: ui/dist).
+        #[arg(long, default_value = "ui/dist")]
+        ui_dir: PathBuf,
+    },
+    /// First-run setup: office and first administrator. Password from $LOKET_ADMIN_PASSWORD or stdin.
+    Init {
+        /// Kecamatan code, e.g. 61.01.09.
+        #[arg(long)]
+        district: String,
+        #[arg(long)]
+        office_name: String,
+        /// Username of the first administrator.
+        #[arg(long)]
+        admin: String,
+        #[arg(long, default_value = "Administrator")]
+        admin_name: String,
+    },
+    /// Database maintenance.
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
+    /// Consistent copy of the live database (SQLite online backup).
+    Backup {
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Replace the database with a backup (stop the hub first).
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+    },
+    /// Audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Developer tools: generated bindings.
+    #[command(hide = true)]
+    Dev {
+        #[command(subcommand)]
+        command: DevCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DbCommand {
+    /// Integrity check and migration state.
+    Check,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the hash chain; names the first broken row.
+    Verify,
+}
+
+#[derive(Subcommand)]
+enum DevCommand {
+    /// Write the TypeScript bindings (ui/src/lib/api/types.gen.ts).
+    GenTypes { #[arg(long)] out: PathBuf },
+    /// Write the OpenAPI document.
+    Openapi { #[arg(long)] out: PathBuf },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("LOKET_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let data_dir = cli.data_dir.unwrap_or_else(loket::default_data_dir);
+    match run(cli.command, data_dir) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("galat: {}", e.message);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command, data_dir: PathBuf) -> Result<ExitCode, Error> {
+    match command {
+        Command::Serve { listen, ui_dir } => {
+            let app = App::open(&data_dir)?;
+            let rt = tokio::runtime::Runtime::new().map_err(Error::internal)?;
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
+                    Error::field("listen", format!("Alamat {listen} tidak dapat dipakai: {e}."))
+                })?;
+                loket::hub::serve(app, listener, Some(ui_dir)).await.map_err(Error::internal)
+            })?;
+        }
+        Command::Init { district, office_name, admin, admin_name } => {
+            let password = match std::env::var("LOKET_ADMIN_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    eprintln!("Kata sandi administrator (satu baris):");
+                    let mut line = String::new();
+                    std::io::stdin().lock().read_line(&mut line).map_err(Error::internal)?;
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            let app = App::open(&data_dir)?;
+            let status = loket::setup::initialise(
+                &app,
+                loket::setup::SetupRequest {
+                    district_code: district,
+                    office_name,
+                    admin_username: admin,
+                    admin_full_name: admin_name,
+                    admin_password: password,
+                },
+            )?;
+            let office = status.office.expect("office after setup");
+            println!(
+                "Kantor '{}' (Kec. {}, {}, {}; {:?}) siap di {}.",
+                office.name,
+                office.district_name,
+                office.regency_name,
+                office.province_name,
+                office.time_zone,
+                data_dir.display()
+            );
+        }
+        Command::Db { command: DbCommand::Check } => {
+            let app = App::open(&data_dir)?;
+            let report = app.store.check()?;
+            println!("{}", serde_json::to_string_pretty(&report).map_err(Error::internal)?);
+            if !report.healthy() {
+                eprintln!("galat: basis data tidak sehat");
+                return Ok(ExitCode::FAILURE);
+            }
+            println!("Basis data sehat (skema {}).", report.schema_version);
+        }
+        Command::Backup { to } => {
+            let app = App::open(&data_dir)?;
+            app.store.backup_to(&to)?;
+            println!("Cadangan tersimpan di {}.", to.display());
+        }
+        Command::Restore { from } => {
+            let kept = loket::store::restore(&data_dir, &from)?;
+            println!("Basis data dipulihkan dari {}.", from.display());
+            if !kept.as_os_str().is_empty() {
+                println!("Basis data sebelumnya disimpan di {}.", kept.display());
+            }
+        }
+        Command::Audit { command: AuditCommand::Verify } => {
+            let app = App::open(&data_dir)?;
+            let report = app.store.read(loket::audit::verify)?;
+            if report.ok {
+                println!("Jejak audit utuh: {} baris diperiksa.", report.rows_checked);
+            } else {
+                println!(
+                    "Jejak audit RUSAK mulai baris {}: {}",
+                    report.first_broken_seq.unwrap_or_default(),
+                    report.reason.unwrap_or_default()
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Dev { command } => {
+            let registry = loket::app::registry();
+            let (out, text) = match command {
+                DevCommand::GenTypes { out } => (out, loket::api::typescript_bindings(&registry)),
+                DevCommand::Openapi { out } => {
+                    let doc = loket::api::openapi_document(&registry);
+                    (out, serde_json::to_string_pretty(&doc).map_err(Error::internal)?)
+                }
+            };
+            std::fs::write(&out, text).map_err(|e| Error::field("out", e.to_string()))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

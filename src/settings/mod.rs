@@ -1,0 +1,70 @@
+//! Office settings a supervisor can change. Stored as key/value rows; defaults live here.
+
+use crate::api::{Access, Empty, Registry, MANAGERS};
+use crate::error::{Error, Result};
+use rusqlite::{params, Connection, OptionalExtension};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub const DEFAULT_IDLE_TIMEOUT_MINUTES: u32 = 15;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, TS)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Log a session out after this many minutes without activity (1–240).
+    pub idle_timeout_minutes: u32,
+    /// Let other computers on the office LAN reach the hub (the desktop app listens on 127.0.0.1 otherwise).
+    pub lan_access: bool,
+}
+
+fn get_raw(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn.query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+}
+
+pub fn load(conn: &Connection) -> Result<Settings> {
+    Ok(Settings {
+        idle_timeout_minutes: get_raw(conn, "idle_timeout_minutes")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(DEFAULT_IDLE_TIMEOUT_MINUTES),
+        lan_access: get_raw(conn, "lan_access")?.is_some_and(|v| v == "true"),
+    })
+}
+
+pub fn validate(s: &Settings) -> Result<()> {
+    if !(1..=240).contains(&s.idle_timeout_minutes) {
+        return Err(Error::field("idle_timeout_minutes", "Batas waktu menganggur harus 1 sampai 240 menit."));
+    }
+    Ok(())
+}
+
+pub fn save(conn: &Connection, s: &Settings) -> Result<()> {
+    validate(s)?;
+    for (k, v) in [("idle_timeout_minutes", s.idle_timeout_minutes.to_string()), ("lan_access", s.lan_access.to_string())] {
+        conn.execute(
+            "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![k, v],
+        )?;
+    }
+    Ok(())
+}
+
+pub fn register(r: &mut Registry) {
+    r.add_staff("settings.get", Access::Roles(MANAGERS), "Office settings", |app, _, _: Empty| app.store.read(load));
+    r.add_staff("settings.update", Access::Roles(MANAGERS), "Change office settings", |app, caller, new: Settings| {
+        validate(&new)?;
+        app.store.write(|tx| {
+            let old = load(tx)?;
+            save(tx, &new)?;
+            crate::audit::append(
+                tx,
+                app.now(),
+                Some(&caller.username),
+                "settings_changed",
+                None,
+                serde_json::json!({"before": old, "after": new}),
+            )?;
+            Ok(new.clone())
+        })
+    });
+}

@@ -1,0 +1,94 @@
+//! Shared test fixtures: a real SQLite file in a temp dir, a hub on 127.0.0.1:0, a manual clock.
+#![allow(dead_code)]
+
+use chrono::{TimeZone, Utc};
+use loket::clock::ManualClock;
+use loket::App;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+pub const ADMIN_PASSWORD: &str = "rahasia-admin-1";
+
+pub struct Office {
+    pub dir: tempfile::TempDir,
+    pub app: Arc<App>,
+    pub clock: Arc<ManualClock>,
+}
+
+/// A fresh office, set up for Kec. Sajingan Besar (61.01.09, WIB) with administrator `admin`.
+pub fn office() -> Office {
+    let office = empty_office();
+    office
+        .app
+        .call(
+            None,
+            "setup.initialise",
+            json!({
+                "district_code": "61.01.09",
+                "office_name": "Kantor Kecamatan Sajingan Besar",
+                "admin_username": "admin",
+                "admin_full_name": "Admin Kantor",
+                "admin_password": ADMIN_PASSWORD,
+            }),
+        )
+        .expect("setup");
+    office
+}
+
+pub fn empty_office() -> Office {
+    let dir = tempfile::tempdir().unwrap();
+    // 21 November 2026, 08.00 WIB
+    let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 21, 1, 0, 0).unwrap()));
+    let app = App::open_with_clock(dir.path(), clock.clone()).unwrap();
+    Office { dir, app, clock }
+}
+
+impl Office {
+    pub fn login(&self, username: &str, password: &str) -> String {
+        let out = self.app.call(None, "auth.login", json!({"username": username, "password": password})).expect("login");
+        out["token"].as_str().unwrap().to_string()
+    }
+
+    pub fn admin(&self) -> String {
+        self.login("admin", ADMIN_PASSWORD)
+    }
+
+    /// Creates a staff member with these roles and returns a logged-in token (password already changed).
+    pub fn staff_with(&self, username: &str, roles: &[&str]) -> String {
+        let admin = self.admin();
+        self.app
+            .call(
+                Some(&admin),
+                "staff.create",
+                json!({"username": username, "full_name": format!("Pegawai {username}"), "roles": roles, "initial_password": "sementara-123"}),
+            )
+            .expect("create staff");
+        let token = self.login(username, "sementara-123");
+        self.app
+            .call(Some(&token), "auth.change_password", json!({"current_password": "sementara-123", "new_password": "sandi-baru-123"}))
+            .expect("change password");
+        token
+    }
+
+    pub fn call(&self, token: &str, name: &str, payload: Value) -> loket::Result<Value> {
+        self.app.call(Some(token), name, payload)
+    }
+}
+
+/// The hub on a real loopback socket, served from a background thread until the test ends.
+pub struct Hub {
+    pub url: String,
+    _rt: tokio::runtime::Runtime,
+}
+
+pub fn hub(app: Arc<App>) -> Hub {
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    rt.spawn(async move { axum::serve(listener, loket::hub::router(app, None)).await });
+    Hub { url, _rt: rt }
+}
+
+pub fn http() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder().timeout(std::time::Duration::from_secs(10)).build().unwrap()
+}
