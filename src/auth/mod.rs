@@ -170,14 +170,14 @@ pub fn login(app: &App, req: LoginRequest) -> Result<LoginResponse> {
                 [&staff_id],
                 |r| r.get(0),
             )?;
-            crate::audit::append(tx, now, Some(&username), "login_failed", Some(&username), serde_json::json!({"failures": failures}))?;
+            crate::audit::append(tx, now, None, "login_failed", Some(&username), serde_json::json!({"failures": failures}))?;
             if failures >= MAX_FAILED_LOGINS {
                 let until = now + Duration::minutes(LOCKOUT_MINUTES);
                 tx.execute(
                     "UPDATE staff SET failed_logins = 0, locked_until = ?1 WHERE id = ?2",
                     params![to_db(until), staff_id],
                 )?;
-                crate::audit::append(tx, now, Some(&username), "account_locked", Some(&username), serde_json::json!({"until": to_db(until)}))?;
+                crate::audit::append(tx, now, None, "account_locked", Some(&username), serde_json::json!({"until": to_db(until)}))?;
                 return Ok(Some(until));
             }
             Ok(None)

@@ -40,11 +40,11 @@ impl Store {
         if let Err(e) = std::fs::create_dir_all(dir) {
             return Err(startup_error(format!("Folder data {} tidak dapat dibuat: {e}.", dir.display())));
         }
+        check_writable(dir)?;
         let path = dir.join(DB_FILE_NAME);
         if path.exists() {
             inspect_existing(&path)?;
         }
-        check_writable(dir)?;
         let writer = open_connection(&path)?;
         migrate(&writer)?;
         let mut readers = Vec::with_capacity(READERS);
@@ -149,8 +149,8 @@ fn open_connection(path: &Path) -> Result<Connection> {
 fn inspect_existing(path: &Path) -> Result<()> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| startup_error(format!("Basis data {} tidak dapat dibaca: {e}.", path.display())))?;
-    let (app_id, version) = read_identity(&conn).map_err(|_| {
-        startup_error(format!("Berkas {} bukan basis data SQLite yang dapat dibaca.", path.display()))
+    let (app_id, version) = read_identity(&conn).map_err(|e| {
+        startup_error(format!("Berkas {} bukan basis data SQLite yang dapat dibaca ({e}).", path.display()))
     })?;
     if version == 0 && app_id == 0 {
         return Ok(()); // an empty file: treated as new

@@ -1,0 +1,70 @@
+# Loket KTP-el: two commands for people (`make run`, `make test`); the rest are their steps.
+# Every step installs what it is missing, so a fresh Debian machine needs only these two.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+DEB_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libjavascriptcoregtk-4.1-dev \
+  libsoup-3.0-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev xvfb xauth \
+  chromium chromium-driver webkit2gtk-driver poppler-utils e2fsprogs
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+CARGO_BIN := $(HOME)/.cargo/bin
+export PATH := $(CARGO_BIN):$(PATH)
+
+.PHONY: run test deps deb ui-deps e2e-deps tauri-driver ui build desktop test-rust test-ui test-e2e bench types
+
+## make run: the desktop app on the default data directory; without a display, the hub and its URL.
+run: deb ui
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+	  cargo run -p loket-desktop --features custom-protocol; \
+	else \
+	  echo "Tidak ada layar (DISPLAY kosong): menjalankan hub tanpa jendela."; \
+	  cargo run -p loket -- serve --listen 127.0.0.1:8470 --ui-dir ui/dist; \
+	fi
+
+## make test: every crate's tests, the UI's unit tests and both end-to-end tests.
+test: deps ui test-ui test-rust build test-e2e
+
+deps: deb ui-deps e2e-deps tauri-driver
+
+deb:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Memasang paket Debian: $$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+ui-deps: ui/node_modules/.package-lock.json
+ui/node_modules/.package-lock.json: ui/package-lock.json
+	cd ui && npm ci --no-audit --no-fund
+
+e2e-deps: tests/e2e/node_modules/.package-lock.json
+tests/e2e/node_modules/.package-lock.json: tests/e2e/package-lock.json
+	cd tests/e2e && npm ci --no-audit --no-fund
+
+tauri-driver:
+	@command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
+
+ui: ui-deps
+	cd ui && npm run build
+
+test-ui: ui-deps
+	cd ui && npm run check && npm test
+
+test-rust: ui
+	cargo test -p loket -p loket-desktop --features loket-desktop/custom-protocol
+
+build: ui
+	cargo build -p loket -p loket-desktop --features loket-desktop/custom-protocol
+
+test-e2e: build e2e-deps tauri-driver
+	cd tests/e2e && node --test --test-concurrency=1 lan.test.mjs
+	cd tests/e2e && xvfb-run -a -s "-screen 0 1366x768x24" node --test --test-concurrency=1 desktop.test.mjs
+
+## Regenerate the TypeScript bindings from the Rust types (a test fails when they are stale).
+types:
+	cargo run -q -p loket -- dev gen-types --out ui/src/lib/api/types.gen.ts
+
+## Benchmarks (not part of make test); numbers go to docs/benchmarks.md.
+bench:
+	cargo bench -p loket --bench hub

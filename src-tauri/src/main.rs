@@ -1,0 +1,82 @@
+//! The desktop shell. It opens the window, starts the same hub `loket serve` runs (so the kiosk,
+//! display and other counters can reach this workstation), and forwards the window's calls to the
+//! one command registry. No business rule lives here.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+use loket::{App, Error};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+struct Shell {
+    /// The service, or why it could not start (read-only folder, newer database, …): the window
+    /// shows that message instead of a blank screen.
+    app: Result<Arc<App>, Error>,
+}
+
+/// The one IPC command: `invoke('rpc', {name, token, payload})`.
+#[tauri::command]
+async fn rpc(
+    state: tauri::State<'_, Shell>,
+    name: String,
+    token: Option<String>,
+    payload: serde_json::Value,
+) -> Result<serde_json::Value, Error> {
+    let app = state.app.clone()?;
+    tauri::async_runtime::spawn_blocking(move || app.call(token.as_deref(), &name, payload))
+        .await
+        .map_err(Error::internal)?
+}
+
+/// Where the hub listens: `LOKET_HUB_LISTEN`, else loopback only until a supervisor turns LAN access on.
+fn hub_address(app: &App) -> SocketAddr {
+    if let Some(addr) = std::env::var("LOKET_HUB_LISTEN").ok().and_then(|a| a.parse().ok()) {
+        return addr;
+    }
+    let lan = app.store.read(loket::settings::load).map(|s| s.lan_access).unwrap_or(false);
+    let ip = if lan { [0, 0, 0, 0] } else { [127, 0, 0, 1] };
+    SocketAddr::from((ip, loket::DEFAULT_HUB_PORT))
+}
+
+/// The UI build served to LAN browsers: `LOKET_UI_DIR`, else `ui/dist` beside the executable's
+/// workspace (development) or `ui` beside the executable (an installed copy).
+fn ui_dir() -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os("LOKET_UI_DIR") {
+        return Some(PathBuf::from(d));
+    }
+    let exe = std::env::current_exe().ok()?;
+    let dir = exe.parent()?;
+    [dir.join("ui"), dir.join("../../ui/dist")].into_iter().find(|d| d.join("index.html").is_file())
+}
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("LOKET_LOG").unwrap_or_else(|_| "info".into()))
+        .init();
+    let data_dir = loket::default_data_dir();
+    let app = App::open(&data_dir);
+    match &app {
+        Ok(app) => {
+            let app = app.clone();
+            let addr = hub_address(&app);
+            tauri::async_runtime::spawn(async move {
+                match tokio::net::TcpListener::bind(addr).await {
+                    Ok(listener) => {
+                        if let Err(e) = loket::hub::serve(app, listener, ui_dir()).await {
+                            tracing::error!(error = %e, "hub stopped");
+                        }
+                    }
+                    // Another Loket on this machine already serves the LAN; this window still works.
+                    Err(e) => tracing::warn!(%addr, error = %e, "hub not started"),
+                }
+            });
+        }
+        Err(e) => tracing::error!(data_dir = %data_dir.display(), message = %e.message, "cannot open data directory"),
+    }
+    tauri::Builder::default()
+        .manage(Shell { app })
+        .invoke_handler(tauri::generate_handler![rpc])
+        .run(tauri::generate_context!())
+        .expect("the desktop window could not start");
+}

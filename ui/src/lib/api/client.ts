@@ -1,0 +1,201 @@
+// The one command layer: every action of the UI is `api.call(name, payload)`.
+// Inside the Tauri desktop window it goes through the `rpc` command; in a LAN browser it is
+// `POST /api/v1/<name>` with a bearer token.
+
+import type { Commands } from './types.gen';
+
+export type CommandName = keyof Commands;
+export type RequestOf<K extends CommandName> = Commands[K]['request'];
+export type ResponseOf<K extends CommandName> = Commands[K]['response'];
+
+/** Codes produced by the client itself, next to the server's codes. */
+export const NETWORK_ERROR = 'NETWORK';
+export const BAD_RESPONSE = 'BAD_RESPONSE';
+
+export class ApiError extends Error {
+  readonly code: string;
+  readonly field: string | undefined;
+  readonly status: number | undefined;
+
+  constructor(code: string, message: string, field?: string | null, status?: number) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.field = field ?? undefined;
+    this.status = status;
+  }
+}
+
+interface TauriInternals {
+  invoke(cmd: string, args: Record<string, unknown>): Promise<unknown>;
+}
+
+interface HostWindow {
+  __TAURI_INTERNALS__?: TauriInternals;
+}
+
+type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+interface StorageLike {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+export interface ClientOptions {
+  /** The window to look for `__TAURI_INTERNALS__` on; read at every call. */
+  host?: () => HostWindow | undefined;
+  fetch?: FetchLike;
+  /** Where the LAN browser keeps its token (sessionStorage). Not used inside Tauri. */
+  storage?: () => StorageLike | undefined;
+  baseUrl?: string;
+}
+
+export type AuthFailureHandler = (error: ApiError) => void;
+
+const TOKEN_KEY = 'loket.token';
+
+const NETWORK_MESSAGE =
+  'Tidak dapat menghubungi server Loket. Periksa sambungan jaringan, lalu coba lagi.';
+
+function isErrorBody(v: unknown): v is { code: string; message: string; field?: string | null } {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as { code?: unknown }).code === 'string' &&
+    typeof (v as { message?: unknown }).message === 'string'
+  );
+}
+
+function defaultHost(): HostWindow | undefined {
+  return typeof window === 'undefined' ? undefined : (window as unknown as HostWindow);
+}
+
+function defaultStorage(): StorageLike | undefined {
+  try {
+    return typeof sessionStorage === 'undefined' ? undefined : sessionStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+export class ApiClient {
+  private token: string | null = null;
+  private readonly host: () => HostWindow | undefined;
+  private readonly fetchImpl: FetchLike | undefined;
+  private readonly storage: () => StorageLike | undefined;
+  private readonly baseUrl: string;
+  private authFailure: AuthFailureHandler | null = null;
+
+  constructor(opts: ClientOptions = {}) {
+    this.host = opts.host ?? defaultHost;
+    this.fetchImpl = opts.fetch;
+    this.storage = opts.storage ?? defaultStorage;
+    this.baseUrl = opts.baseUrl ?? '/api/v1/';
+    if (!this.inTauri()) {
+      this.token = this.storage()?.getItem(TOKEN_KEY) ?? null;
+    }
+  }
+
+  inTauri(): boolean {
+    const h = this.host();
+    return !!h && typeof h.__TAURI_INTERNALS__?.invoke === 'function';
+  }
+
+  getToken(): string | null {
+    return this.token;
+  }
+
+  setToken(token: string | null): void {
+    this.token = token;
+    if (this.inTauri()) return;
+    const s = this.storage();
+    if (!s) return;
+    if (token) s.setItem(TOKEN_KEY, token);
+    else s.removeItem(TOKEN_KEY);
+  }
+
+  /** Called for UNAUTHENTICATED and PASSWORD_CHANGE_REQUIRED after the call has failed. */
+  onAuthFailure(handler: AuthFailureHandler | null): void {
+    this.authFailure = handler;
+  }
+
+  async call<K extends CommandName>(name: K, payload: RequestOf<K>): Promise<ResponseOf<K>> {
+    try {
+      return (await this.send(name, payload)) as ResponseOf<K>;
+    } catch (e) {
+      const err = toApiError(e);
+      if (
+        (err.code === 'UNAUTHENTICATED' || err.code === 'PASSWORD_CHANGE_REQUIRED') &&
+        this.authFailure
+      ) {
+        this.authFailure(err);
+      }
+      throw err;
+    }
+  }
+
+  private async send(name: string, payload: unknown): Promise<unknown> {
+    const tauri = this.host()?.__TAURI_INTERNALS__;
+    if (tauri && typeof tauri.invoke === 'function') {
+      return tauri.invoke('rpc', { name, token: this.token, payload });
+    }
+    const f = this.fetchImpl ?? (globalThis.fetch as FetchLike | undefined);
+    if (!f) throw new ApiError(NETWORK_ERROR, NETWORK_MESSAGE);
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (this.token) headers.authorization = 'Bearer ' + this.token;
+    let res: Response;
+    try {
+      res = await f(this.baseUrl + name, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(payload ?? {}),
+      });
+    } catch {
+      throw new ApiError(NETWORK_ERROR, NETWORK_MESSAGE);
+    }
+    const text = await res.text();
+    let body: unknown = undefined;
+    if (text.length > 0) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = undefined;
+      }
+    }
+    if (!res.ok) {
+      if (isErrorBody(body)) {
+        throw new ApiError(body.code, body.message, body.field, res.status);
+      }
+      throw new ApiError(
+        BAD_RESPONSE,
+        `Server Loket memberi jawaban yang tidak dikenali (HTTP ${res.status}). Coba lagi.`,
+        undefined,
+        res.status,
+      );
+    }
+    if (text.length > 0 && body === undefined) {
+      throw new ApiError(BAD_RESPONSE, 'Server Loket memberi jawaban yang tidak dapat dibaca.');
+    }
+    return body ?? {};
+  }
+}
+
+/** Turns anything thrown (an ApiError, the Tauri error object, a string, an Error) into an ApiError. */
+export function toApiError(e: unknown): ApiError {
+  if (e instanceof ApiError) return e;
+  if (isErrorBody(e)) return new ApiError(e.code, e.message, e.field);
+  if (typeof e === 'string') {
+    try {
+      const parsed: unknown = JSON.parse(e);
+      if (isErrorBody(parsed)) return new ApiError(parsed.code, parsed.message, parsed.field);
+    } catch {
+      /* not JSON */
+    }
+    return new ApiError('INTERNAL', e);
+  }
+  if (e instanceof Error) return new ApiError('INTERNAL', e.message);
+  return new ApiError('INTERNAL', 'Terjadi kesalahan yang tidak diketahui.');
+}
+
+export const api = new ApiClient();
