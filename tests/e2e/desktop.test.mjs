@@ -49,8 +49,19 @@ async function find(css, timeoutMs = 20000) {
   }
 }
 
-async function text(css) {
-  return call('GET', `/session/${session}/element/${await find(css)}/text`);
+/** Waits until the element's text matches: the window fills in data after it appears. */
+async function waitText(css, pattern, timeoutMs = 20000) {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    last = await call('GET', `/session/${session}/element/${await find(css)}/text`);
+    if (pattern.test(last)) return last;
+    if (Date.now() > deadline) {
+      await screenshot('desktop-failure.png').catch(() => {});
+      assert.fail(`${css}: text ${JSON.stringify(last)} does not match ${pattern}`);
+    }
+    await sleep(250);
+  }
 }
 
 async function screenshot(name) {
@@ -90,7 +101,7 @@ after(async () => {
 
 test('the desktop window logs in and shows the home screen', async () => {
   await find('[data-testid="login-form"]');
-  assert.match(await text('[data-testid="login-office"]'), /Sajingan Besar/);
+  await waitText('[data-testid="login-office"]', /Sajingan Besar/);
   await screenshot('desktop-login.png');
   const user = await find('[data-testid="login-username"]');
   await call('POST', `/session/${session}/element/${user}/value`, { text: 'admin' });
@@ -98,7 +109,8 @@ test('the desktop window logs in and shows the home screen', async () => {
   await call('POST', `/session/${session}/element/${pass}/value`, { text: 'rahasia-admin-1' });
   await call('POST', `/session/${session}/element/${await find('[data-testid="login-submit"]')}/click`, {});
   await find('[data-testid="home"]');
-  assert.match(await text('[data-testid="home-greeting"]'), /Admin Kantor/);
-  assert.match(await text('[data-testid="header-office"]'), /Sajingan Besar/);
+  await waitText('[data-testid="home-greeting"]', /Admin Kantor/);
+  await waitText('[data-testid="header-user"]', /Admin Kantor/);
+  await waitText('[data-testid="home"]', /Sajingan Besar/);
   await screenshot('desktop-home.png');
 });
