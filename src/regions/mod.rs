@@ -142,7 +142,7 @@ pub struct RegionHit {
     pub level: Level,
 }
 
-/// Case-insensitive name search, at one level or all, best matches (name starts with the query) first.
+/// Case-insensitive name search, at one level or all: matches at a word start first, then by level.
 pub fn search(query: &str, level: Option<Level>, limit: usize) -> Vec<RegionHit> {
     let q = query.trim().to_lowercase();
     if q.is_empty() {
@@ -157,7 +157,9 @@ pub fn search(query: &str, level: Option<Level>, limit: usize) -> Vec<RegionHit>
         for r in rows {
             let name = r.name.to_lowercase();
             if let Some(pos) = name.find(&q) {
-                hits.push((pos != 0, RegionHit { code: dotted(r.digits), name: r.name.to_string(), level: lvl }));
+                // A match at the start of a word ("sambas" in "KABUPATEN SAMBAS") ranks first.
+                let mid_word = pos != 0 && name.as_bytes()[pos - 1].is_ascii_alphanumeric();
+                hits.push((mid_word, RegionHit { code: dotted(r.digits), name: r.name.to_string(), level: lvl }));
             }
         }
     }
