@@ -86,7 +86,8 @@ pub fn authenticate(app: &App, token: &str) -> Result<Caller> {
     let last_seen = from_db(&last_seen);
     let idle_expired = now - last_seen > Duration::minutes(idle as i64);
     if !active || now >= from_db(&expires) || idle_expired {
-        app.store.write(|tx| Ok(tx.execute("DELETE FROM session WHERE token_hash = ?1", [&hash])?))?;
+        let gone = hash.clone();
+        app.store.write(move |tx| Ok(tx.execute("DELETE FROM session WHERE token_hash = ?1", [&gone])?))?;
         let message = if idle_expired && active {
             format!("Sesi berakhir karena tidak ada aktivitas selama {idle} menit. Silakan masuk kembali.")
         } else {
@@ -95,8 +96,9 @@ pub fn authenticate(app: &App, token: &str) -> Result<Caller> {
         return Err(Error::new(ErrorCode::Unauthenticated, message));
     }
     if now - last_seen > Duration::seconds(TOUCH_EVERY_SECONDS) {
-        app.store.write(|tx| {
-            Ok(tx.execute("UPDATE session SET last_seen_at = ?1 WHERE token_hash = ?2", params![to_db(now), hash])?)
+        let touched = hash.clone();
+        app.store.write(move |tx| {
+            Ok(tx.execute("UPDATE session SET last_seen_at = ?1 WHERE token_hash = ?2", params![to_db(now), touched])?)
         })?;
     }
     let roles = app.store.read(|c| staff::roles_of(c, &staff_id))?;
@@ -164,7 +166,8 @@ pub fn login(app: &App, req: LoginRequest) -> Result<LoginResponse> {
         return Err(Error::new(ErrorCode::AccountInactive, "Akun ini sudah dinonaktifkan. Hubungi supervisor."));
     }
     if !password::verify(&phc, &req.password) {
-        let locked = app.store.write(|tx| {
+        let (staff_id, username) = (staff_id.clone(), username.clone());
+        let locked = app.store.write(move |tx| {
             let failures: i64 = tx.query_row(
                 "UPDATE staff SET failed_logins = failed_logins + 1 WHERE id = ?1 RETURNING failed_logins",
                 [&staff_id],
@@ -192,13 +195,14 @@ pub fn login(app: &App, req: LoginRequest) -> Result<LoginResponse> {
     }
     let token = new_token();
     let expires = now + Duration::hours(SESSION_HOURS);
-    app.store.write(|tx| {
-        tx.execute("UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE id = ?1", [&staff_id])?;
+    let (id, name, stored) = (staff_id.clone(), username.clone(), token_hash(&token));
+    app.store.write(move |tx| {
+        tx.execute("UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE id = ?1", [&id])?;
         tx.execute(
             "INSERT INTO session (token_hash, staff_id, created_at, last_seen_at, expires_at) VALUES (?1, ?2, ?3, ?3, ?4)",
-            params![token_hash(&token), staff_id, to_db(now), to_db(expires)],
+            params![stored, id, to_db(now), to_db(expires)],
         )?;
-        crate::audit::append(tx, now, Some(&username), "login", Some(&username), serde_json::json!({}))?;
+        crate::audit::append(tx, now, Some(&name), "login", Some(&name), serde_json::json!({}))?;
         Ok(())
     })?;
     let session = session_info(app, &staff_id, expires)?;
@@ -245,7 +249,9 @@ fn change_password(app: &App, caller: &Caller, req: ChangePasswordRequest) -> Re
     }
     let hash = password::hash(&req.new_password)?;
     let now = app.now();
-    app.store.write(|tx| {
+    let caller_owned = caller.clone();
+    app.store.write(move |tx| {
+        let caller = &caller_owned;
         tx.execute(
             "UPDATE staff SET password_hash = ?1, must_change_password = 0, updated_at = ?2 WHERE id = ?3",
             params![hash, to_db(now), caller.staff_id],
@@ -263,9 +269,10 @@ fn change_password(app: &App, caller: &Caller, req: ChangePasswordRequest) -> Re
 pub fn register(r: &mut Registry) {
     r.add("auth.login", Access::Public, "Log in; returns a session token", |app, _, req: LoginRequest| login(app, req));
     r.add_staff("auth.logout", Access::AnyStaff, "End this session", |app, caller, _: Empty| {
-        app.store.write(|tx| {
-            tx.execute("DELETE FROM session WHERE token_hash = ?1", [&caller.token_hash])?;
-            crate::audit::append(tx, app.now(), Some(&caller.username), "logout", Some(&caller.username), serde_json::json!({}))
+        let (now, token, name) = (app.now(), caller.token_hash.clone(), caller.username.clone());
+        app.store.write(move |tx| {
+            tx.execute("DELETE FROM session WHERE token_hash = ?1", [&token])?;
+            crate::audit::append(tx, now, Some(&name), "logout", Some(&name), serde_json::json!({}))
         })?;
         Ok(Empty {})
     })

@@ -203,9 +203,10 @@ fn create(app: &App, caller: &Caller, req: StaffCreateRequest) -> Result<StaffVi
     password::validate("initial_password", &req.initial_password)?;
     let hash = password::hash(&req.initial_password)?;
     let now = app.now();
-    app.store.write(|tx| {
+    let actor = caller.username.clone();
+    app.store.write(move |tx| {
         let created = insert(tx, now, &username, &full_name, &hash, &roles, true)?;
-        crate::audit::append(tx, now, Some(&caller.username), "staff_created", Some(&username), json!({"full_name": full_name, "roles": roles}))?;
+        crate::audit::append(tx, now, Some(&actor), "staff_created", Some(&username), json!({"full_name": full_name, "roles": roles}))?;
         Ok(created)
     })
 }
@@ -214,7 +215,9 @@ fn update(app: &App, caller: &Caller, req: StaffUpdateRequest) -> Result<StaffVi
     let full_name = validate_full_name("full_name", &req.full_name)?;
     let roles = validate_roles(&req.roles)?;
     let now = app.now();
-    app.store.write(|tx| {
+    let caller = caller.clone();
+    app.store.write(move |tx| {
+        let caller = &caller;
         let before = view(tx, &req.id)?;
         may_manage(caller, &before)?;
         if before.roles.contains(&Role::Administrator) != roles.contains(&Role::Administrator) {
@@ -243,7 +246,9 @@ fn update(app: &App, caller: &Caller, req: StaffUpdateRequest) -> Result<StaffVi
 
 fn set_active(app: &App, caller: &Caller, id: &str, active: bool) -> Result<StaffView> {
     let now = app.now();
-    app.store.write(|tx| {
+    let (caller, id) = (caller.clone(), id.to_string());
+    app.store.write(move |tx| {
+        let (caller, id) = (&caller, id.as_str());
         let target = view(tx, id)?;
         may_manage(caller, &target)?;
         if !active {
@@ -266,7 +271,9 @@ fn reset_password(app: &App, caller: &Caller, req: StaffResetPasswordRequest) ->
     password::validate("new_password", &req.new_password)?;
     let hash = password::hash(&req.new_password)?;
     let now = app.now();
-    app.store.write(|tx| {
+    let caller = caller.clone();
+    app.store.write(move |tx| {
+        let caller = &caller;
         let target = view(tx, &req.id)?;
         may_manage(caller, &target)?;
         tx.execute(

@@ -53,13 +53,14 @@ pub fn register(r: &mut Registry) {
     r.add_staff("settings.get", Access::Roles(MANAGERS), "Office settings", |app, _, _: Empty| app.store.read(load));
     r.add_staff("settings.update", Access::Roles(MANAGERS), "Change office settings", |app, caller, new: Settings| {
         validate(&new)?;
-        app.store.write(|tx| {
+        let (now, actor) = (app.now(), caller.username.clone());
+        app.store.write(move |tx| {
             let old = load(tx)?;
             save(tx, &new)?;
             crate::audit::append(
                 tx,
-                app.now(),
-                Some(&caller.username),
+                now,
+                Some(&actor),
                 "settings_changed",
                 None,
                 serde_json::json!({"before": old, "after": new}),

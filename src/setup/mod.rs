@@ -90,7 +90,8 @@ pub fn initialise(app: &crate::app::App, req: SetupRequest) -> Result<SetupStatu
     let zone = regions::time_zone_of_province(&code[..2]).unwrap_or(TimeZone::WIB);
     let hash = password::hash(&req.admin_password)?;
     let now = app.now();
-    app.store.write(|tx| {
+    let office_name = office_name.to_string();
+    app.store.write(move |tx| {
         let exists: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM office)", [], |r| r.get(0))?;
         if exists {
             return Err(Error::new(ErrorCode::AlreadyInitialised, "Kantor ini sudah disiapkan sebelumnya."));

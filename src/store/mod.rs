@@ -1,13 +1,15 @@
 //! The office hub's SQLite file: opening it safely, migrations, integrity check, backup and restore.
 //!
-//! One writer connection (writes are serialised anyway in SQLite) and a small pool of readers (WAL lets
-//! them read while the writer commits). `synchronous=FULL`: a record the officer saw saved survives a
-//! power cut.
+//! One writer thread owns the only writing connection (writes are serialised in SQLite anyway) and
+//! commits concurrent requests together: each request runs in its own SAVEPOINT inside one
+//! transaction, so one failing request rolls back alone, and one fsync covers the whole group.
+//! A small pool of readers reads beside it (WAL). `synchronous=FULL`: a record the officer saw saved
+//! survives a power cut, because nobody is answered before the group's commit returned.
 
 use crate::error::{Error, ErrorCode, Result};
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{mpsc, Mutex};
 
 /// Marks a file as a Loket database (`PRAGMA application_id`), so restore can refuse anything else.
 pub const APPLICATION_ID: i32 = 0x4C4B_5445; // "LKTE"
@@ -21,11 +23,30 @@ pub fn schema_version() -> u32 {
 }
 
 const READERS: usize = 4;
+/// The most requests one commit covers; bounds how long the first of them waits.
+const MAX_GROUP: usize = 128;
+
+/// A write request: runs on the writer thread inside its savepoint, and returns what to do once the
+/// group's commit is known (answer the caller with its result, or with the commit's error).
+type Job = Box<dyn FnOnce(&Connection) -> Reply + Send>;
+type Reply = Box<dyn FnOnce(Option<&Error>) + Send>;
 
 pub struct Store {
     path: PathBuf,
-    writer: Mutex<Connection>,
+    writer: Mutex<Option<mpsc::Sender<Job>>>,
+    writer_thread: Option<std::thread::JoinHandle<()>>,
     readers: Mutex<Vec<Connection>>,
+}
+
+impl Drop for Store {
+    /// Closing waits for the writer to finish and close its connection (the WAL checkpoint), so the
+    /// file is complete when a Store is gone.
+    fn drop(&mut self) {
+        self.writer.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(t) = self.writer_thread.take() {
+            let _ = t.join();
+        }
+    }
 }
 
 /// Why a data directory could not be opened. Each says what to do, in Bahasa Indonesia.
@@ -51,20 +72,44 @@ impl Store {
         for _ in 0..READERS {
             readers.push(open_connection(&path)?);
         }
-        Ok(Store { path, writer: Mutex::new(writer), readers: Mutex::new(readers) })
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let writer_thread = std::thread::Builder::new()
+            .name("loket-writer".into())
+            .spawn(move || write_loop(writer, queue))
+            .map_err(Error::internal)?;
+        Ok(Store { path, writer: Mutex::new(Some(jobs)), writer_thread: Some(writer_thread), readers: Mutex::new(readers) })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    /// Runs `f` in one IMMEDIATE transaction; commits only if `f` succeeds.
-    pub fn write<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
-        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&tx)?;
-        tx.commit()?;
-        Ok(out)
+    /// Runs `f` atomically on the writer thread and returns once its change is durable. If `f`
+    /// fails, nothing it wrote is kept. Blocking: call it off the async threads.
+    pub fn write<T, F>(&self, f: F) -> Result<T>
+    where
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let (answer, result) = mpsc::sync_channel::<Result<T>>(1);
+        let job: Job = Box::new(move |conn| {
+            let out = run_in_savepoint(conn, f);
+            Box::new(move |commit_error| {
+                let out = match (out, commit_error) {
+                    (Ok(_), Some(e)) => Err(e.clone()),
+                    (out, _) => out,
+                };
+                let _ = answer.send(out);
+            })
+        });
+        self.writer
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .ok_or_else(|| Error::internal("store closed"))?
+            .send(job)
+            .map_err(|_| Error::internal("writer thread stopped"))?;
+        result.recv().map_err(|_| Error::internal("writer thread dropped a request"))?
     }
 
     /// Runs `f` on a reader connection (never blocks behind the writer).
@@ -107,7 +152,7 @@ impl Store {
         if target.exists() {
             return Err(Error::field("to", format!("Berkas {} sudah ada; pilih nama lain.", target.display())));
         }
-        let conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let conn = open_connection(&self.path)?;
         let mut dst = Connection::open(target).map_err(|e| {
             Error::field("to", format!("Berkas cadangan {} tidak dapat dibuat: {e}.", target.display()))
         })?;
@@ -129,6 +174,50 @@ pub struct CheckReport {
 impl CheckReport {
     pub fn healthy(&self) -> bool {
         self.integrity_ok && self.foreign_key_violations == 0 && self.schema_version == self.expected_schema_version
+    }
+}
+
+fn run_in_savepoint<T>(conn: &Connection, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    conn.execute_batch("SAVEPOINT request")?;
+    // A panic in one request must not take the writer thread (and every later write) down with it.
+    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(conn)))
+        .unwrap_or_else(|_| Err(Error::internal("a write request panicked")));
+    match out {
+        Ok(v) => {
+            conn.execute_batch("RELEASE request")?;
+            Ok(v)
+        }
+        Err(e) => {
+            conn.execute_batch("ROLLBACK TO request; RELEASE request")?;
+            Err(e)
+        }
+    }
+}
+
+/// Takes what is waiting (up to MAX_GROUP), runs each in its savepoint, commits once, then answers.
+fn write_loop(mut conn: Connection, queue: mpsc::Receiver<Job>) {
+    while let Ok(first) = queue.recv() {
+        let mut group = vec![first];
+        while group.len() < MAX_GROUP {
+            match queue.try_recv() {
+                Ok(job) => group.push(job),
+                Err(_) => break,
+            }
+        }
+        let tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+            Ok(tx) => tx,
+            Err(e) => {
+                // Dropping the jobs unrun answers each caller with an error; nothing was written.
+                tracing::error!(error = %e, "write group not started");
+                drop(group);
+                continue;
+            }
+        };
+        let replies: Vec<Reply> = group.into_iter().map(|job| job(&tx)).collect();
+        let commit_error = tx.commit().err().map(Error::from);
+        for reply in replies {
+            reply(commit_error.as_ref());
+        }
     }
 }
 
@@ -271,5 +360,37 @@ mod tests {
             })
             .unwrap();
         assert_eq!(pragmas, ("wal".to_string(), 2, 1));
+    }
+
+    #[test]
+    fn concurrent_writes_commit_together_and_a_failure_rolls_back_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = std::sync::Arc::new(Store::open_dir(dir.path()).unwrap());
+        store.write(|c| Ok(c.execute_batch("CREATE TABLE t (n INTEGER PRIMARY KEY)")?)).unwrap();
+        let threads: Vec<_> = (0..40)
+            .map(|n| {
+                let store = store.clone();
+                std::thread::spawn(move || {
+                    store.write(move |c| {
+                        c.execute("INSERT INTO t (n) VALUES (?1)", [n])?;
+                        if n % 10 == 3 {
+                            return Err(Error::field("n", "ditolak"));
+                        }
+                        Ok(n)
+                    })
+                })
+            })
+            .collect();
+        let results: Vec<_> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+        assert_eq!(results.iter().filter(|r| r.is_err()).count(), 4);
+        let rows: Vec<i64> = store
+            .read(|c| Ok(c.prepare("SELECT n FROM t ORDER BY n")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?))
+            .unwrap();
+        let expected: Vec<i64> = (0..40).filter(|n| n % 10 != 3).collect();
+        assert_eq!(rows, expected);
+        // A panicking request is answered with an error and the writer keeps going.
+        let e = store.write(|_| -> Result<()> { panic!("boom") }).unwrap_err();
+        assert_eq!(e.code, ErrorCode::Internal);
+        store.write(|c| Ok(c.execute("INSERT INTO t (n) VALUES (100)", [])?)).unwrap();
     }
 }
