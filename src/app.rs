@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 pub struct App {
     pub store: Store,
+    pub events: crate::events::Events,
     pub clock: Arc<dyn Clock>,
     pub data_dir: PathBuf,
     registry: Registry,
@@ -23,7 +24,7 @@ impl App {
 
     pub fn open_with_clock(data_dir: &Path, clock: Arc<dyn Clock>) -> Result<Arc<App>> {
         let store = Store::open_dir(data_dir)?;
-        Ok(Arc::new(App { store, clock, data_dir: data_dir.to_path_buf(), registry: registry() }))
+        Ok(Arc::new(App { store, events: Default::default(), clock, data_dir: data_dir.to_path_buf(), registry: registry() }))
     }
 
     /// Runs one command as the holder of `token`. Blocking: call it off the async threads.
@@ -54,5 +55,6 @@ pub fn registry() -> Registry {
     crate::auth::staff::register(&mut r);
     crate::audit::register(&mut r);
     crate::settings::register(&mut r);
+    crate::queue::register(&mut r);
     r
 }

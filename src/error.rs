@@ -21,6 +21,8 @@ pub enum ErrorCode {
     UnknownCommand,
     Conflict,
     PayloadTooLarge,
+    /// A printer (ticket, receipt) could not be reached; what was saved stays saved.
+    PrinterUnavailable,
     AlreadyInitialised,
     NotInitialised,
     Storage,
@@ -38,6 +40,7 @@ impl ErrorCode {
             ErrorCode::NotFound | ErrorCode::UnknownCommand => 404,
             ErrorCode::Conflict | ErrorCode::AlreadyInitialised | ErrorCode::NotInitialised => 409,
             ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::PrinterUnavailable => 503,
             ErrorCode::Storage | ErrorCode::Internal => 500,
         }
     }

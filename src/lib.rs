@@ -7,11 +7,14 @@ pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod error;
+pub mod events;
 pub mod hub;
+pub mod queue;
 pub mod regions;
 pub mod settings;
 pub mod setup;
 pub mod store;
+pub mod thermal;
 
 pub use app::App;
 pub use error::{Error, ErrorCode, Result};

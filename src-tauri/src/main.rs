@@ -1,6 +1,6 @@
 //! The desktop shell. It opens the window, starts the same hub `loket serve` runs (so the kiosk,
 //! display and other counters can reach this workstation), and forwards the window's calls to the
-//! one command registry. No business rule lives here.
+//! one command registry, and its live events to the window. No business rule lives here.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
@@ -74,7 +74,26 @@ fn main() {
         }
         Err(e) => tracing::error!(data_dir = %data_dir.display(), message = %e.message, "cannot open data directory"),
     }
+    let events = app.as_ref().ok().map(|a| a.events.subscribe());
     tauri::Builder::default()
+        .setup(move |handle| {
+            // Live screens in this window get the hub's events as Tauri events named `loket-event`.
+            if let Some(mut rx) = events {
+                let handle = handle.handle().clone();
+                tauri::async_runtime::spawn(async move {
+                    use tauri::Emitter;
+                    loop {
+                        let event = match rx.recv().await {
+                            Ok(e) => e,
+                            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => loket::events::Event::QueueChanged,
+                            Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                        };
+                        let _ = handle.emit("loket-event", &event);
+                    }
+                });
+            }
+            Ok(())
+        })
         .manage(Shell { app })
         .invoke_handler(tauri::generate_handler![rpc])
         .run(tauri::generate_context!())

@@ -30,6 +30,7 @@ pub(crate) fn collect_ts<T: TS + 'static + ?Sized>(out: &mut BTreeMap<String, St
 pub fn typescript_bindings(registry: &Registry) -> String {
     let mut decls = BTreeMap::new();
     collect_ts::<crate::error::Error>(&mut decls);
+    collect_ts::<crate::events::Event>(&mut decls); // carried by the event stream, not a command
     let mut commands = String::new();
     for cmd in registry.commands() {
         (cmd.collect_ts)(&mut decls);

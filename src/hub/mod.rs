@@ -6,6 +6,7 @@ use crate::error::{Error, ErrorCode};
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -29,6 +30,8 @@ pub fn router(app: Arc<App>, ui_dir: Option<PathBuf>) -> Router {
     let api = Router::new()
         .route("/api/v1/health", get(health))
         .route("/api/v1/openapi.json", get(openapi_json))
+        .route("/api/v1/events", get(events))
+        .route("/api/v1/tickets/{id}/pdf", get(ticket_pdf))
         .route("/api/v1/{command}", post(command))
         .with_state(hub);
     match ui_dir.filter(|d| d.join("index.html").is_file()) {
@@ -71,6 +74,34 @@ async fn health(State(hub): State<Hub>) -> Response {
 
 async fn openapi_json(State(hub): State<Hub>) -> Json<Value> {
     Json((*hub.openapi).clone())
+}
+
+/// Server-sent events for live screens. Queue events carry ticket numbers only, so the display and
+/// kiosk read them without logging in.
+async fn events(State(hub): State<Hub>) -> Sse<impl futures_util::Stream<Item = Result<SseEvent, std::convert::Infallible>>> {
+    use tokio::sync::broadcast::error::RecvError;
+    let rx = hub.app.events.subscribe();
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        let event = match rx.recv().await {
+            Ok(e) => e,
+            // Fell behind: tell the screen to fetch everything again.
+            Err(RecvError::Lagged(_)) => crate::events::Event::QueueChanged,
+            Err(RecvError::Closed) => return None,
+        };
+        let sse = SseEvent::default().json_data(&event).unwrap_or_default();
+        Some((Ok(sse), rx))
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+/// A queue ticket as a PDF the width of the thermal roll, for printers behind the system spooler.
+async fn ticket_pdf(State(hub): State<Hub>, Path(id): Path<String>) -> Response {
+    let app = hub.app.clone();
+    match tokio::task::spawn_blocking(move || crate::queue::ticket_pdf(&app, &id)).await {
+        Ok(Ok(bytes)) => ([(header::CONTENT_TYPE, "application/pdf")], bytes).into_response(),
+        Ok(Err(e)) => error_response(e),
+        Err(e) => error_response(Error::internal(e)),
+    }
 }
 
 fn bearer(headers: &HeaderMap) -> Option<String> {

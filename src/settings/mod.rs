@@ -18,7 +18,7 @@ pub struct Settings {
     pub lan_access: bool,
 }
 
-fn get_raw(conn: &Connection, key: &str) -> Result<Option<String>> {
+pub fn get_raw(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn.query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| r.get(0)).optional()?)
 }
 
@@ -31,6 +31,14 @@ pub fn load(conn: &Connection) -> Result<Settings> {
     })
 }
 
+pub fn set_raw(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
 pub fn validate(s: &Settings) -> Result<()> {
     if !(1..=240).contains(&s.idle_timeout_minutes) {
         return Err(Error::field("idle_timeout_minutes", "Batas waktu menganggur harus 1 sampai 240 menit."));
@@ -40,12 +48,8 @@ pub fn validate(s: &Settings) -> Result<()> {
 
 pub fn save(conn: &Connection, s: &Settings) -> Result<()> {
     validate(s)?;
-    for (k, v) in [("idle_timeout_minutes", s.idle_timeout_minutes.to_string()), ("lan_access", s.lan_access.to_string())] {
-        conn.execute(
-            "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            params![k, v],
-        )?;
-    }
+    set_raw(conn, "idle_timeout_minutes", &s.idle_timeout_minutes.to_string())?;
+    set_raw(conn, "lan_access", &s.lan_access.to_string())?;
     Ok(())
 }
 

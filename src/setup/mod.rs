@@ -27,6 +27,24 @@ impl Office {
     pub fn offset(&self) -> FixedOffset {
         FixedOffset::east_opt(self.utc_offset_minutes * 60).expect("offset within a day")
     }
+    /// `Sabtu, 21 November 2026 08.15 WIB`: dates as people in Indonesia write them.
+    pub fn long_date_time(&self, t: DateTime<Utc>) -> String {
+        use chrono::Datelike;
+        const DAYS: [&str; 7] = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"];
+        const MONTHS: [&str; 12] = [
+            "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+        ];
+        let local = t.with_timezone(&self.offset());
+        format!(
+            "{}, {} {} {} {}",
+            DAYS[local.weekday().num_days_from_monday() as usize],
+            local.day(),
+            MONTHS[local.month0() as usize],
+            local.year(),
+            self.clock_time(t)
+        )
+    }
+
     /// `14.05 WIB`: how officers read a time.
     pub fn clock_time(&self, t: DateTime<Utc>) -> String {
         format!("{} {:?}", t.with_timezone(&self.offset()).format("%H.%M"), self.time_zone)

@@ -16,7 +16,10 @@ pub const APPLICATION_ID: i32 = 0x4C4B_5445; // "LKTE"
 pub const DB_FILE_NAME: &str = "loket.db";
 
 /// Numbered migrations, applied in order; `PRAGMA user_version` holds how many ran.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_foundation.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_foundation.sql"),
+    include_str!("migrations/0002_queue.sql"),
+];
 
 pub fn schema_version() -> u32 {
     MIGRATIONS.len() as u32

@@ -37,8 +37,8 @@ pub fn office() -> Office {
 
 pub fn empty_office() -> Office {
     let dir = tempfile::tempdir().unwrap();
-    // 21 November 2026, 08.00 WIB
-    let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 21, 1, 0, 0).unwrap()));
+    // Monday 23 November 2026, 08.00 WIB (a working day: the default services run Monday–Friday)
+    let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 23, 1, 0, 0).unwrap()));
     let app = App::open_with_clock(dir.path(), clock.clone()).unwrap();
     Office { dir, app, clock }
 }
@@ -68,6 +68,12 @@ impl Office {
             .call(Some(&token), "auth.change_password", json!({"current_password": "sementara-123", "new_password": "sandi-baru-123"}))
             .expect("change password");
         token
+    }
+
+    /// Sessions survive long clock jumps (tests that move the clock by more than the 15-minute idle limit).
+    pub fn long_sessions(&self) {
+        let admin = self.admin();
+        self.call(&admin, "settings.update", json!({"idle_timeout_minutes": 240, "lan_access": false})).unwrap();
     }
 
     pub fn call(&self, token: &str, name: &str, payload: Value) -> loket::Result<Value> {
