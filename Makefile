@@ -59,6 +59,7 @@ build: ui
 
 test-e2e: build e2e-deps tauri-driver
 	cd tests/e2e && node --test --test-concurrency=1 lan.test.mjs
+	cd tests/e2e && node --test --test-concurrency=1 queue.test.mjs
 	cd tests/e2e && xvfb-run -a -s "-screen 0 1366x768x24" node --test --test-concurrency=1 desktop.test.mjs
 
 ## Regenerate the TypeScript bindings from the Rust types (a test fails when they are stale).
@@ -67,4 +68,4 @@ types:
 
 ## Benchmarks (not part of make test); numbers go to docs/benchmarks.md.
 bench:
-	cargo bench -p loket --bench hub
+	cargo bench -p loket --bench hub --bench queue_load

@@ -67,9 +67,12 @@ fn board(app: &App) -> Result<Board> {
         }
         let recent_calls = c
             .prepare_cached(
+                // Each ticket once, at its latest call.
                 "SELECT t.number, s.name, k.number, k.name, e.at FROM ticket_event e
                  JOIN ticket t ON t.id = e.ticket_id JOIN service s ON s.id = t.service_id JOIN counter k ON k.id = e.counter_id
-                 WHERE e.kind IN ('called', 'recalled') AND t.day = ?1 ORDER BY e.id DESC LIMIT 6",
+                 WHERE e.id IN (SELECT MAX(e2.id) FROM ticket_event e2 JOIN ticket t2 ON t2.id = e2.ticket_id
+                                WHERE e2.kind IN ('called', 'recalled') AND t2.day = ?1 GROUP BY e2.ticket_id)
+                 ORDER BY e.id DESC LIMIT 8",
             )?
             .query_map([&day], |r| Ok(BoardCall { number: r.get(0)?, service_name: r.get(1)?, counter_number: r.get(2)?, counter_name: r.get(3)?, at: r.get(4)? }))?
             .collect::<rusqlite::Result<_>>()?;

@@ -165,8 +165,11 @@ pub struct CounterView {
     pub active: bool,
     #[ts(type = "Array<number>")]
     pub service_ids: Vec<i64>,
-    /// The officer signed in here now.
+    /// The letters of those services, e.g. ["A", "B"].
+    pub service_prefixes: Vec<String>,
+    /// The officer signed in here now (full name and staff id).
     pub officer: Option<String>,
+    pub officer_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema, TS)]
@@ -176,17 +179,29 @@ pub struct CounterList {
 
 pub(super) fn counters(conn: &Connection) -> Result<Vec<CounterView>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT c.id, c.number, c.name, c.active, st.full_name FROM counter c
+        "SELECT c.id, c.number, c.name, c.active, st.full_name, st.id FROM counter c
          LEFT JOIN counter_staff cs ON cs.counter_id = c.id LEFT JOIN staff st ON st.id = cs.staff_id ORDER BY c.number",
     )?;
     let mut list: Vec<CounterView> = stmt
         .query_map([], |r| {
-            Ok(CounterView { id: r.get(0)?, number: r.get(1)?, name: r.get(2)?, active: r.get(3)?, service_ids: vec![], officer: r.get(4)? })
+            Ok(CounterView {
+                id: r.get(0)?,
+                number: r.get(1)?,
+                name: r.get(2)?,
+                active: r.get(3)?,
+                service_ids: vec![],
+                service_prefixes: vec![],
+                officer: r.get(4)?,
+                officer_id: r.get(5)?,
+            })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let mut svc = conn.prepare_cached("SELECT service_id FROM counter_service WHERE counter_id = ?1 ORDER BY service_id")?;
+    let mut svc = conn.prepare_cached(
+        "SELECT s.id, s.prefix FROM counter_service cs JOIN service s ON s.id = cs.service_id WHERE cs.counter_id = ?1 ORDER BY s.prefix",
+    )?;
     for c in &mut list {
-        c.service_ids = svc.query_map([c.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let rows: Vec<(i64, String)> = svc.query_map([c.id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        (c.service_ids, c.service_prefixes) = rows.into_iter().unzip();
     }
     Ok(list)
 }

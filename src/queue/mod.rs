@@ -100,6 +100,7 @@ pub struct TicketView {
     pub id: String,
     pub number: String,
     pub day: String,
+    #[ts(type = "number")]
     pub service_id: i64,
     pub service_prefix: String,
     pub service_name: String,

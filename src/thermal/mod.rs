@@ -98,7 +98,7 @@ pub fn ticket_slip(t: &TicketSlip, width: PaperWidth) -> Slip {
         .text(&t.office_name, Align::Center, Size::TALL, true)
         .center(&t.service_name)
         .separator()
-        .center("Nomor Antrean")
+        .center("Nomor Antrian")
         .text(&number, Align::Center, Size::times(big), true);
     if let Some(p) = t.priority_label.as_deref().filter(|p| !p.trim().is_empty()) {
         s = s.text(p, Align::Center, Size::NORMAL, true);
@@ -121,7 +121,7 @@ pub fn ticket_escpos(slip: &TicketSlip, width: PaperWidth) -> Vec<u8> {
 
 /// A roll-sized PDF of a queue ticket.
 pub fn ticket_pdf(slip: &TicketSlip, width: PaperWidth) -> Result<Vec<u8>> {
-    ticket_slip(slip, width).pdf(width, &format!("Tiket antrean {}", to_ascii(&slip.number)))
+    ticket_slip(slip, width).pdf(width, &format!("Tiket antrian {}", to_ascii(&slip.number)))
 }
 
 /// Send print bytes to a printer (see [`target`](PrinterTarget)); the error names the printer.

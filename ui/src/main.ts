@@ -1,5 +1,6 @@
 import { mount } from 'svelte';
 import './app.css';
+import './queue.css';
 import App from './App.svelte';
 
 const app = mount(App, { target: document.getElementById('app')! });

@@ -13,15 +13,20 @@ export function roleLabelKey(role: Role): MessageKey {
   return `role.${role}` as MessageKey;
 }
 
-export type Screen = 'staff' | 'audit' | 'settings';
+export type Screen = 'staff' | 'audit' | 'settings' | 'counter' | 'queue-settings' | 'queue-metrics';
 
 const MANAGERS: readonly Role[] = ['supervisor', 'administrator'];
+/** Who works a counter: the counter officer, or a supervisor covering one (as the hub allows). */
+const COUNTER_ROLES: readonly Role[] = ['counter_officer', 'supervisor'];
 
 /** Which roles may open a live screen. */
 export const SCREEN_ROLES: Record<Screen, readonly Role[]> = {
   staff: MANAGERS,
   audit: MANAGERS,
   settings: MANAGERS,
+  counter: COUNTER_ROLES,
+  'queue-settings': MANAGERS,
+  'queue-metrics': MANAGERS,
 };
 
 export function canOpen(roles: readonly Role[], screen: Screen): boolean {
@@ -38,7 +43,7 @@ export interface Tile {
 
 const TILES_BY_ROLE: Record<Role, readonly Tile[]> = {
   counter_officer: [
-    { id: 'queue', title: 'tile.queue', desc: 'tile.queue.desc' },
+    { id: 'queue', title: 'tile.queue', desc: 'tile.queue.desc', href: '/counter' },
     { id: 'documents', title: 'tile.documents', desc: 'tile.documents.desc' },
   ],
   recording_operator: [{ id: 'recording', title: 'tile.recording', desc: 'tile.recording.desc' }],
@@ -47,12 +52,17 @@ const TILES_BY_ROLE: Record<Role, readonly Tile[]> = {
     { id: 'blanks', title: 'tile.blanks', desc: 'tile.blanks.desc' },
   ],
   supervisor: [
+    { id: 'queue', title: 'tile.queue', desc: 'tile.queue.desc', href: '/counter' },
+    { id: 'queue-settings', title: 'tile.queue_settings', desc: 'tile.queue_settings.desc', href: '/queue-settings' },
+    { id: 'queue-metrics', title: 'tile.queue_metrics', desc: 'tile.queue_metrics.desc', href: '/queue-metrics' },
     { id: 'daily-report', title: 'tile.daily_report', desc: 'tile.daily_report.desc' },
     { id: 'staff', title: 'tile.staff', desc: 'tile.staff.desc', href: '/staff' },
     { id: 'audit', title: 'tile.audit', desc: 'tile.audit.desc', href: '/audit' },
     { id: 'settings', title: 'tile.settings', desc: 'tile.settings.desc', href: '/settings' },
   ],
   administrator: [
+    { id: 'queue-settings', title: 'tile.queue_settings', desc: 'tile.queue_settings.desc', href: '/queue-settings' },
+    { id: 'queue-metrics', title: 'tile.queue_metrics', desc: 'tile.queue_metrics.desc', href: '/queue-metrics' },
     { id: 'staff', title: 'tile.staff', desc: 'tile.staff.desc', href: '/staff' },
     { id: 'audit', title: 'tile.audit', desc: 'tile.audit.desc', href: '/audit' },
     { id: 'settings', title: 'tile.settings', desc: 'tile.settings.desc', href: '/settings' },

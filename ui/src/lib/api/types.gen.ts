@@ -86,9 +86,13 @@ counter: CounterView | null, current: TicketView | null, lines: Array<ServiceLin
 
 export type CounterView = { id: number, number: number, name: string, active: boolean, service_ids: Array<number>, 
 /**
- * The officer signed in here now.
+ * The letters of those services, e.g. ["A", "B"].
  */
-officer: string | null, };
+service_prefixes: Array<string>, 
+/**
+ * The officer signed in here now (full name and staff id).
+ */
+officer: string | null, officer_id: string | null, };
 
 export type Empty = Record<string, never>;
 
@@ -276,7 +280,7 @@ export type TicketIdRequest = { ticket_id: string, };
 
 export type TicketStatus = "waiting" | "called" | "serving" | "parked" | "done" | "no_show" | "closed";
 
-export type TicketView = { id: string, number: string, day: string, service_id: bigint, service_prefix: string, service_name: string, priority: Priority | null, status: TicketStatus, issued_at: string, queued_at: string, slot_at: string | null, counter_number: number | null, call_count: number, last_called_at: string | null, started_at: string | null, finished_at: string | null, transfers: number, outcome: string | null, };
+export type TicketView = { id: string, number: string, day: string, service_id: number, service_prefix: string, service_name: string, priority: Priority | null, status: TicketStatus, issued_at: string, queued_at: string, slot_at: string | null, counter_number: number | null, call_count: number, last_called_at: string | null, started_at: string | null, finished_at: string | null, transfers: number, outcome: string | null, };
 
 export type TimeZone = "WIB" | "WITA" | "WIT";
 

@@ -1,0 +1,78 @@
+// Helpers shared by the end-to-end tests that run the real hub binary: start it on an ephemeral port,
+// stop it, and call its API directly (for setting up data; the scenarios themselves use the UI).
+
+import { spawn, spawnSync } from 'node:child_process';
+
+/** Starts `loket serve` and resolves with the child and its URL once it prints its address. */
+export function startHub({ bin, cwd, dataDir, uiDir, onOutput = () => {} }) {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const child = spawn(bin, ['serve', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--ui-dir', uiDir], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' },
+    });
+    let settled = false;
+    const settle = (fn, v) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      fn(v);
+    };
+    const timer = setTimeout(
+      () => settle(reject, new Error(`the hub did not print its address within 30 s; output:\n${output}`)),
+      30_000,
+    );
+    const collect = (chunk) => {
+      const text = chunk.toString();
+      output += text;
+      onOutput(text);
+      const m = output.match(/Loket hub listening on (http:\/\/[^\s]+)/);
+      if (m) settle(resolve, { child, url: m[1].replace(/\/$/, '') });
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.on('error', (e) => settle(reject, e));
+    child.on('exit', (code, signal) =>
+      settle(reject, new Error(`the hub exited early (code ${code}, signal ${signal}); output:\n${output}`)),
+    );
+  });
+}
+
+export async function stopHub(child) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** `loket init`: the office and its first administrator, before the hub starts. */
+export function initOffice({ bin, cwd, dataDir, district, officeName, admin, adminName, password }) {
+  const res = spawnSync(
+    bin,
+    ['init', '--data-dir', dataDir, '--district', district, '--office-name', officeName, '--admin', admin, '--admin-name', adminName],
+    { cwd, env: { ...process.env, LOKET_ADMIN_PASSWORD: password }, encoding: 'utf8' },
+  );
+  if (res.status !== 0) throw new Error(`loket init failed (${res.status}):\n${res.stdout}\n${res.stderr}`);
+}
+
+/** `POST /api/v1/<name>`; throws the hub's error message on failure. */
+export async function apiCall(baseUrl, name, payload = {}, token = null) {
+  const headers = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(`${baseUrl}/api/v1/${name}`, { method: 'POST', headers, body: JSON.stringify(payload) });
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(`${name}: HTTP ${res.status} ${body.code ?? ''} ${body.message ?? ''}`);
+  return body;
+}
+
+/** Logs in; when the hub insists on a new password first, changes it to `newPassword`. */
+export async function loginApi(baseUrl, username, password, newPassword = null) {
+  const { token, session } = await apiCall(baseUrl, 'auth.login', { username, password });
+  if (session.must_change_password && newPassword) {
+    await apiCall(baseUrl, 'auth.change_password', { current_password: password, new_password: newPassword }, token);
+  }
+  return token;
+}
