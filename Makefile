@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)
 
-.PHONY: run test deps deb ui-deps e2e-deps tauri-driver ui build desktop test-rust test-ui test-e2e bench types
+.PHONY: run test deps deb ui-deps e2e-deps tauri-driver ui build desktop test-rust test-ui test-e2e bench bench-slow-disk types
 
 ## make run: the desktop app on the default data directory; without a display, the hub and its URL.
 run: deb ui
@@ -69,3 +69,10 @@ types:
 ## Benchmarks (not part of make test); numbers go to docs/benchmarks.md.
 bench:
 	cargo bench -p loket --bench hub --bench queue_load
+
+## The queue load benchmark with fsync slowed to an office PC's disk (SLOW_FSYNC_MS, default 5).
+bench-slow-disk:
+	mkdir -p target && gcc -O2 -shared -fPIC -o target/slow_fsync.so benches/slow_fsync.c -ldl
+	cargo bench -p loket --bench queue_load --no-run
+	LD_PRELOAD=$(CURDIR)/target/slow_fsync.so SLOW_FSYNC_MS=$${SLOW_FSYNC_MS:-5} \
+	  $$(ls -t target/release/deps/queue_load-* | grep -v '\.d$$' | head -1) --bench

@@ -61,28 +61,30 @@ pub(super) fn services(conn: &Connection, only_active: bool) -> Result<Vec<Servi
         "SELECT id, prefix, name, kind, daily_quota, time_standard_minutes, active_days, active FROM service
          WHERE active = 1 OR ?1 = 0 ORDER BY sort_order, prefix",
     )?;
-    let rows = stmt
-        .query_map([only_active], |r| {
-            Ok(ServiceView {
-                id: r.get(0)?,
-                prefix: r.get(1)?,
-                name: r.get(2)?,
-                kind: ServiceKind::parse(&r.get::<_, String>(3)?),
-                daily_quota: r.get(4)?,
-                time_standard_minutes: r.get(5)?,
-                active_days: r.get(6)?,
-                active: r.get(7)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map([only_active], service_from_row)?.collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
 
 pub(super) fn service(conn: &Connection, id: i64) -> Result<ServiceView> {
-    services(conn, false)?
-        .into_iter()
-        .find(|s| s.id == id)
-        .ok_or_else(|| Error { field: Some("service_id".into()), ..Error::not_found("Layanan") })
+    conn.prepare_cached(
+        "SELECT id, prefix, name, kind, daily_quota, time_standard_minutes, active_days, active FROM service WHERE id = ?1",
+    )?
+    .query_row([id], service_from_row)
+    .optional()?
+    .ok_or_else(|| Error { field: Some("service_id".into()), ..Error::not_found("Layanan") })
+}
+
+fn service_from_row(r: &rusqlite::Row) -> rusqlite::Result<ServiceView> {
+    Ok(ServiceView {
+        id: r.get(0)?,
+        prefix: r.get(1)?,
+        name: r.get(2)?,
+        kind: ServiceKind::parse(&r.get::<_, String>(3)?),
+        daily_quota: r.get(4)?,
+        time_standard_minutes: r.get(5)?,
+        active_days: r.get(6)?,
+        active: r.get(7)?,
+    })
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema, TS)]

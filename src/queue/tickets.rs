@@ -103,7 +103,8 @@ fn waiting_ahead(conn: &Connection, ticket: &TicketView) -> Result<u32> {
 
 fn service_by_prefix(conn: &Connection, prefix: &str) -> Result<ServiceView> {
     let prefix = prefix.trim().to_uppercase();
-    let id: Option<i64> = conn.query_row("SELECT id FROM service WHERE prefix = ?1", [&prefix], |r| r.get(0)).optional()?;
+    let id: Option<i64> =
+        conn.prepare_cached("SELECT id FROM service WHERE prefix = ?1")?.query_row([&prefix], |r| r.get(0)).optional()?;
     match id {
         Some(id) => service(conn, id),
         None => Err(Error { code: ErrorCode::NotFound, ..Error::field("service_prefix", format!("Layanan '{prefix}' tidak dikenal.")) }),

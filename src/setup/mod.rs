@@ -53,9 +53,8 @@ impl Office {
 
 pub fn load_office(conn: &Connection) -> Result<Option<Office>> {
     let row: Option<(String, String, i32)> = conn
-        .query_row("SELECT name, district_code, utc_offset_minutes FROM office WHERE id = 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
+        .prepare_cached("SELECT name, district_code, utc_offset_minutes FROM office WHERE id = 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     Ok(row.map(|(name, district_code, utc_offset_minutes)| {
         let (p, r, d) = regions::district_path(&district_code).unwrap_or_else(|| {

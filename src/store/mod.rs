@@ -9,7 +9,7 @@
 use crate::error::{Error, ErrorCode, Result};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::path::{Path, PathBuf};
-use std::sync::{mpsc, Mutex};
+use std::sync::{mpsc, Condvar, Mutex};
 
 /// Marks a file as a Loket database (`PRAGMA application_id`), so restore can refuse anything else.
 pub const APPLICATION_ID: i32 = 0x4C4B_5445; // "LKTE"
@@ -39,6 +39,7 @@ pub struct Store {
     writer: Mutex<Option<mpsc::Sender<Job>>>,
     writer_thread: Option<std::thread::JoinHandle<()>>,
     readers: Mutex<Vec<Connection>>,
+    reader_free: Condvar,
 }
 
 impl Drop for Store {
@@ -80,7 +81,7 @@ impl Store {
             .name("loket-writer".into())
             .spawn(move || write_loop(writer, queue))
             .map_err(Error::internal)?;
-        Ok(Store { path, writer: Mutex::new(Some(jobs)), writer_thread: Some(writer_thread), readers: Mutex::new(readers) })
+        Ok(Store { path, writer: Mutex::new(Some(jobs)), writer_thread: Some(writer_thread), readers: Mutex::new(readers), reader_free: Condvar::new() })
     }
 
     pub fn path(&self) -> &Path {
@@ -115,18 +116,21 @@ impl Store {
         result.recv().map_err(|_| Error::internal("writer thread dropped a request"))?
     }
 
-    /// Runs `f` on a reader connection (never blocks behind the writer).
+    /// Runs `f` on a reader connection (never blocks behind the writer). With every reader busy it
+    /// waits for one: opening a connection costs far more than a short wait.
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        let conn = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
-        let conn = match conn {
-            Some(c) => c,
-            None => open_connection(&self.path)?,
+        let conn = {
+            let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
+            loop {
+                if let Some(c) = pool.pop() {
+                    break c;
+                }
+                pool = self.reader_free.wait(pool).unwrap_or_else(|p| p.into_inner());
+            }
         };
         let out = f(&conn);
-        let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
-        if pool.len() < READERS {
-            pool.push(conn);
-        }
+        self.readers.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
+        self.reader_free.notify_one();
         out
     }
 
@@ -181,13 +185,13 @@ impl CheckReport {
 }
 
 fn run_in_savepoint<T>(conn: &Connection, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-    conn.execute_batch("SAVEPOINT request")?;
+    conn.prepare_cached("SAVEPOINT request")?.execute([])?;
     // A panic in one request must not take the writer thread (and every later write) down with it.
     let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(conn)))
         .unwrap_or_else(|_| Err(Error::internal("a write request panicked")));
     match out {
         Ok(v) => {
-            conn.execute_batch("RELEASE request")?;
+            conn.prepare_cached("RELEASE request")?.execute([])?;
             Ok(v)
         }
         Err(e) => {

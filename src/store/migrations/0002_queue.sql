@@ -101,3 +101,6 @@ CREATE TABLE ticket_event (
 );
 CREATE INDEX ticket_event_by_ticket ON ticket_event (ticket_id);
 CREATE INDEX ticket_event_by_kind_at ON ticket_event (kind, at);
+
+-- Open tickets only: closing the day's leftovers must not scan the whole history.
+CREATE INDEX ticket_open ON ticket (day) WHERE status IN ('waiting', 'called', 'serving', 'parked');
