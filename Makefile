@@ -6,7 +6,7 @@ SHELL := /bin/bash
 
 DEB_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libjavascriptcoregtk-4.1-dev \
   libsoup-3.0-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev xvfb xauth \
-  chromium chromium-driver webkit2gtk-driver poppler-utils e2fsprogs
+  chromium chromium-driver webkit2gtk-driver poppler-utils zbar-tools e2fsprogs
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)
@@ -68,7 +68,7 @@ types:
 
 ## Benchmarks (not part of make test); numbers go to docs/benchmarks.md.
 bench:
-	cargo bench -p loket --bench hub --bench queue_load
+	cargo bench -p loket --bench hub --bench queue_load --bench receipt --bench photo
 
 ## The queue load benchmark with fsync slowed to an office PC's disk (SLOW_FSYNC_MS, default 5).
 bench-slow-disk:

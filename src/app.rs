@@ -56,5 +56,6 @@ pub fn registry() -> Registry {
     crate::audit::register(&mut r);
     crate::settings::register(&mut r);
     crate::queue::register(&mut r);
+    crate::intake::register(&mut r);
     r
 }

@@ -32,6 +32,7 @@ pub fn router(app: Arc<App>, ui_dir: Option<PathBuf>) -> Router {
         .route("/api/v1/openapi.json", get(openapi_json))
         .route("/api/v1/events", get(events))
         .route("/api/v1/tickets/{id}/pdf", get(ticket_pdf))
+        .route("/api/v1/applications/{id}/return-slip", get(return_slip))
         .route("/api/v1/{command}", post(command))
         .with_state(hub);
     match ui_dir.filter(|d| d.join("index.html").is_file()) {
@@ -98,6 +99,35 @@ async fn events(State(hub): State<Hub>) -> Sse<impl futures_util::Stream<Item = 
 async fn ticket_pdf(State(hub): State<Hub>, Path(id): Path<String>) -> Response {
     let app = hub.app.clone();
     match tokio::task::spawn_blocking(move || crate::queue::ticket_pdf(&app, &id)).await {
+        Ok(Ok(bytes)) => ([(header::CONTENT_TYPE, "application/pdf")], bytes).into_response(),
+        Ok(Err(e)) => error_response(e),
+        Err(e) => error_response(Error::internal(e)),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct PaperQuery {
+    paper: Option<String>,
+}
+
+/// The return slip of an application (personal data: counter roles only, with the session token).
+async fn return_slip(
+    State(hub): State<Hub>,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<PaperQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let app = hub.app.clone();
+    let token = bearer(&headers);
+    let result = tokio::task::spawn_blocking(move || {
+        let caller = crate::auth::authenticate(&app, token.as_deref().ok_or_else(Error::unauthenticated)?)?;
+        if !crate::api::Access::Roles(crate::intake::INTAKE_ROLES).allows(&caller.roles) {
+            return Err(Error::forbidden());
+        }
+        crate::intake::return_slip_pdf(&app, &id, q.paper.as_deref().unwrap_or("a5"))
+    })
+    .await;
+    match result {
         Ok(Ok(bytes)) => ([(header::CONTENT_TYPE, "application/pdf")], bytes).into_response(),
         Ok(Err(e)) => error_response(e),
         Err(e) => error_response(Error::internal(e)),

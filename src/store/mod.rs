@@ -19,6 +19,7 @@ pub const DB_FILE_NAME: &str = "loket.db";
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_foundation.sql"),
     include_str!("migrations/0002_queue.sql"),
+    include_str!("migrations/0003_intake.sql"),
 ];
 
 pub fn schema_version() -> u32 {

@@ -20,6 +20,18 @@ message: string,
  */
 field?: string, };
 
+export type ApplicantView = { id: string, biodata: Biodata, updated_at: string, };
+
+export type ApplicationIdRequest = { application_id: string, };
+
+export type ApplicationKind = "new" | "lost" | "damaged" | "data_change" | "moved_in";
+
+export type ApplicationList = { items: Array<ApplicationView>, };
+
+export type ApplicationStatus = "checking" | "returned" | "ready_to_record" | "recorded" | "cancelled";
+
+export type ApplicationView = { id: string, number: string, kind: ApplicationKind, kind_label: string, status: ApplicationStatus, nik: string, full_name: string, ticket_number: string | null, created_at: string, updated_at: string, timeline: Array<TimelineEntry>, };
+
 export type AppointmentCreateRequest = { service_prefix: string, 
 /**
  * Office-local date, `2026-11-21`.
@@ -48,6 +60,24 @@ export type AuditVerifyReport = { ok: boolean, rows_checked: number,
  */
 first_broken_seq: number | null, reason: string | null, };
 
+export type Biodata = { nik: string, kk_number: string, 
+/**
+ * Nama lengkap, without titles.
+ */
+full_name: string, sex: Sex, birth_place: string, 
+/**
+ * `YYYY-MM-DD`
+ */
+birth_date: string, blood_type: string, religion: string, marital_status: string, occupation: string, education: string, citizenship: string, address: string, rt: string, rw: string, 
+/**
+ * Kelurahan/desa code, dotted: `61.01.09.2002`.
+ */
+village_code: string, postal_code?: string, 
+/**
+ * No. HP (required).
+ */
+mobile: string, telephone?: string, email?: string, };
+
 export type Board = { office_name: string, time_zone: TimeZone, utc_offset_minutes: number, day: string, counters: Array<BoardCounter>, 
 /**
  * Newest first.
@@ -70,7 +100,29 @@ export type ChangePasswordRequest = { current_password: string, new_password: st
 
 export type CheckInRequest = { booking_code: string, print?: boolean, };
 
+export type CheckRequirementRequest = { application_id: string, requirement_id: number, status: CheckStatus, note?: string, 
+/**
+ * Optional scan, base64 (JPEG, PNG or PDF, at most 5 MiB).
+ */
+scan_base64?: string, };
+
+export type CheckStatus = "present" | "missing" | "invalid";
+
+export type ChecklistItem = { requirement_id: number, code: string, name: string, 
+/**
+ * Null until the officer has looked at it.
+ */
+status: CheckStatus | null, note: string | null, scan_type: string | null, };
+
+export type ChecklistView = { application: ApplicationView, items: Array<ChecklistItem>, 
+/**
+ * Every item is present.
+ */
+complete: boolean, };
+
 export type CloseDayResult = { closed: number, };
+
+export type CodeLists = { religions: Array<string>, marital_statuses: Array<string>, blood_types: Array<string>, occupations: Array<string>, education: Array<string>, citizenship: Array<string>, };
 
 export type CounterList = { items: Array<CounterView>, };
 
@@ -99,6 +151,12 @@ export type Empty = Record<string, never>;
 export type ErrorCode = "BAD_REQUEST" | "VALIDATION" | "UNAUTHENTICATED" | "WRONG_PASSWORD" | "ACCOUNT_LOCKED" | "ACCOUNT_INACTIVE" | "PASSWORD_CHANGE_REQUIRED" | "FORBIDDEN" | "NOT_FOUND" | "UNKNOWN_COMMAND" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "PRINTER_UNAVAILABLE" | "ALREADY_INITIALISED" | "NOT_INITIALISED" | "STORAGE" | "INTERNAL";
 
 export type Event = { "topic": "queue_changed" } | { "topic": "ticket_called" } & Announcement;
+
+export type FindRequest = { 
+/**
+ * A NIK, a name (or part), an application number or a ticket number.
+ */
+query: string, };
 
 export type GroupStats = { key: string, label: string, stats: Stats, };
 
@@ -140,6 +198,12 @@ export type LoginResponse = {
  */
 token: string, session: SessionInfo, };
 
+export type LookupResult = { nik_info: NikInfo, applicant: ApplicantView | null, 
+/**
+ * Applications of this NIK still open in this office: flagged, to resume rather than start over.
+ */
+open_applications: Array<ApplicationView>, };
+
 export type Metrics = { from: string, to: string, total: Stats, by_service: Array<GroupStats>, by_counter: Array<GroupStats>, by_officer: Array<GroupStats>, };
 
 export type MetricsRequest = { 
@@ -152,11 +216,29 @@ from: string,
  */
 to: string, };
 
+export type NikInfo = { district_code: string, district_name: string, sex: Sex, birth_date: string, };
+
+export type NikRequest = { nik: string, };
+
 export type Office = { name: string, district_code: string, district_name: string, regency_name: string, province_name: string, time_zone: TimeZone, utc_offset_minutes: number, };
+
+export type OpenApplicationRequest = { nik: string, kind: ApplicationKind, 
+/**
+ * The queue ticket being served, when the applicant came through the queue.
+ */
+ticket_id?: string, };
 
 export type PrintResult = { printed: boolean, };
 
 export type Priority = "elderly" | "disability" | "pregnant" | "child";
+
+export type PublicStatus = { number: string, kind_label: string, status: ApplicationStatus, status_label: string, updated_at: string, };
+
+export type PublicStatusRequest = { 
+/**
+ * The application number on the slip or receipt (or its QR code's content).
+ */
+number: string, };
 
 export type QueuePolicy = { 
 /**
@@ -206,6 +288,12 @@ export type RegionSearchResult = { items: Array<RegionHit>, };
 
 export type Role = "counter_officer" | "recording_operator" | "print_operator" | "supervisor" | "administrator";
 
+export type SaveApplicantResult = { applicant: ApplicantView, 
+/**
+ * Differences with the NIK (sex, birth date) and other flags, for the officer to confirm.
+ */
+warnings: Array<string>, };
+
 export type ServiceKind = "recording" | "replacement" | "pickup" | "letter" | "other";
 
 export type ServiceLine = { service: ServiceView, waiting: Array<TicketView>, };
@@ -248,6 +336,8 @@ district_code: string, office_name: string, admin_username: string, admin_full_n
 
 export type SetupStatus = { initialised: boolean, office: Office | null, };
 
+export type Sex = "L" | "P";
+
 export type StaffCreateRequest = { username: string, full_name: string, roles: Array<Role>, 
 /**
  * Given to the person on paper; they must change it at first login.
@@ -284,6 +374,8 @@ export type TicketView = { id: string, number: string, day: string, service_id: 
 
 export type TimeZone = "WIB" | "WITA" | "WIT";
 
+export type TimelineEntry = { at: string, status: ApplicationStatus, by: string | null, note: string | null, };
+
 export type TransferRequest = { ticket_id: string, 
 /**
  * The letter of the service the applicant goes to next.
@@ -297,6 +389,17 @@ export interface Commands {
   "auth.login": { request: LoginRequest; response: LoginResponse };
   "auth.logout": { request: Empty; response: Empty };
   "auth.me": { request: Empty; response: SessionInfo };
+  "intake.application": { request: ApplicationIdRequest; response: ApplicationView };
+  "intake.check_requirement": { request: CheckRequirementRequest; response: ChecklistView };
+  "intake.checklist": { request: ApplicationIdRequest; response: ChecklistView };
+  "intake.code_lists": { request: Empty; response: CodeLists };
+  "intake.complete_checks": { request: ApplicationIdRequest; response: ChecklistView };
+  "intake.find": { request: FindRequest; response: ApplicationList };
+  "intake.lookup": { request: NikRequest; response: LookupResult };
+  "intake.open_application": { request: OpenApplicationRequest; response: ApplicationView };
+  "intake.public_status": { request: PublicStatusRequest; response: PublicStatus };
+  "intake.return_application": { request: ApplicationIdRequest; response: ChecklistView };
+  "intake.save_applicant": { request: Biodata; response: SaveApplicantResult };
   "queue.appointment_create": { request: AppointmentCreateRequest; response: AppointmentView };
   "queue.board": { request: Empty; response: Board };
   "queue.call_next": { request: Empty; response: CallResult };

@@ -1,0 +1,159 @@
+//! Receipt PDF generation: the A5 recording receipt, the 80 mm thermal receipt as a roll PDF (and
+//! its ESC/POS bytes), each beside a baseline measured in the same run: the smallest printpdf
+//! document of the same page size with one line of text, i.e. what any PDF costs here.
+//!
+//! `cargo bench --bench receipt` prints a markdown table for docs/benchmarks.md.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use loket::documents::{
+    receipt_pdf_a5, receipt_thermal, return_slip_pdf_a5, MissingItem, RecordingReceipt, ReturnSlip,
+};
+use loket::thermal::PaperWidth;
+use printpdf::{BuiltinFont, Mm, Op, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, TextItem};
+
+const RUNS: usize = 50;
+const WARMUP: usize = 5;
+
+fn receipt() -> RecordingReceipt {
+    RecordingReceipt {
+        office_name: "Kantor Kecamatan Sajingan Besar".into(),
+        office_address: Some("Jl. Raya Sajingan No. 1, Sebunga, Kabupaten Sambas, Kalimantan Barat 79466".into()),
+        applicant_name: "SITI NURHALIZA".into(),
+        nik: "6101091203900001".into(),
+        birth_place_date: "SAMBAS, 17-08-2005".into(),
+        address: "JL. MERDEKA NO. 1 RT 001/RW 002, SEBUNGA, SAJINGAN BESAR".into(),
+        recorded_at: "Senin, 23 November 2026 10.05 WIB".into(),
+        receipt_number: "BP-610109-20261123-0007".into(),
+        operator_name: "Rina Marlina".into(),
+        qr_payload: "BP-610109-20261123-0007".into(),
+        notes: vec![
+            "Simpan bukti ini untuk mengambil KTP-el.".into(),
+            "KTP-el dapat diambil setelah status CETAK SIAP.".into(),
+        ],
+    }
+}
+
+fn return_slip() -> ReturnSlip {
+    ReturnSlip {
+        office_name: "Kantor Kecamatan Sajingan Besar".into(),
+        office_address: Some("Jl. Raya Sajingan No. 1, Sebunga, Kabupaten Sambas, Kalimantan Barat 79466".into()),
+        applicant_name: "SITI NURHALIZA".into(),
+        nik: "6101091203900001".into(),
+        application_type: "KTP-el baru (pemula)".into(),
+        application_number: "PMH-20261123-0007".into(),
+        missing: vec![
+            MissingItem { name: "Fotokopi Kartu Keluarga".into(), status: "Tidak ada".into(), note: None },
+            MissingItem {
+                name: "Akta Kelahiran".into(),
+                status: "Tidak sah".into(),
+                note: Some("Nama ibu berbeda dengan Kartu Keluarga; minta perbaikan ke Dukcapil.".into()),
+            },
+        ],
+        returned_at: "Senin, 23 November 2026 09.12 WIB".into(),
+        officer_name: "Budi Santoso".into(),
+        qr_payload: "0191d3a2-7c4e-7b3a-9f00-5e6d7c8b9a01".into(),
+        footer: Some("Bawa slip ini dan dokumen yang kurang saat kembali.".into()),
+    }
+}
+
+/// The least a PDF costs with printpdf: one page of the given size, one line of built-in Helvetica.
+fn baseline_pdf(width_mm: f32, height_mm: f32) -> Vec<u8> {
+    let ops = vec![
+        Op::StartTextSection,
+        Op::SetFont { font: PdfFontHandle::Builtin(BuiltinFont::Helvetica), size: Pt(10.0) },
+        Op::SetTextCursor { pos: Point { x: Pt(40.0), y: Pt(40.0) } },
+        Op::ShowText { items: vec![TextItem::Text("BP-610109-20261123-0007".into())] },
+        Op::EndTextSection,
+    ];
+    let page = PdfPage::new(Mm(width_mm), Mm(height_mm), ops);
+    PdfDocument::new("baseline").with_pages(vec![page]).save(&PdfSaveOptions::default(), &mut Vec::new())
+}
+
+/// The page size (mm) of a one-page PDF, read from its /MediaBox.
+fn media_box_mm(pdf: &[u8]) -> Option<(f32, f32)> {
+    let at = pdf.windows(9).position(|w| w == b"/MediaBox")?;
+    let rest = String::from_utf8_lossy(&pdf[at + 9..(at + 120).min(pdf.len())]).into_owned();
+    let inside = rest.split('[').nth(1)?.split(']').next()?.to_string();
+    let n: Vec<f32> = inside.split_whitespace().filter_map(|t| t.parse().ok()).collect();
+    (n.len() == 4).then(|| ((n[2] - n[0]) * 25.4 / 72.0, (n[3] - n[1]) * 25.4 / 72.0))
+}
+
+struct Row {
+    name: String,
+    median: Duration,
+    p95: Duration,
+    bytes: usize,
+}
+
+fn measure(name: &str, mut f: impl FnMut() -> Vec<u8>) -> Row {
+    let mut bytes = 0;
+    for _ in 0..WARMUP {
+        bytes = black_box(f()).len();
+    }
+    let mut times: Vec<Duration> = (0..RUNS)
+        .map(|_| {
+            let t = Instant::now();
+            let out = black_box(f());
+            let e = t.elapsed();
+            bytes = out.len();
+            e
+        })
+        .collect();
+    times.sort();
+    let p95 = times[((RUNS as f64 * 0.95).ceil() as usize).min(RUNS) - 1];
+    Row { name: name.to_string(), median: times[RUNS / 2], p95, bytes }
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2}", d.as_secs_f64() * 1000.0)
+}
+
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn main() {
+    // Arguments (`--bench`, filters) are ignored: the whole table is always measured.
+    let r = receipt();
+    let s = return_slip();
+    let thermal = receipt_thermal(&r, PaperWidth::Mm80);
+    let thermal_pdf = thermal.pdf(PaperWidth::Mm80, "Bukti perekaman").unwrap();
+    let (tw, th) = media_box_mm(&thermal_pdf).unwrap_or((80.0, 150.0));
+
+    let rows = vec![
+        measure("baseline: printpdf, A5, one line of text", || baseline_pdf(148.0, 210.0)),
+        measure("receipt_pdf_a5 (recording receipt, A5)", || receipt_pdf_a5(&r).unwrap()),
+        measure("return_slip_pdf_a5 (return slip, 2 items, A5)", || return_slip_pdf_a5(&s).unwrap()),
+        measure(&format!("baseline: printpdf, {tw:.0} x {th:.0} mm, one line of text"), || baseline_pdf(tw, th)),
+        measure("receipt_thermal(80 mm).pdf (roll PDF)", || {
+            receipt_thermal(&r, PaperWidth::Mm80).pdf(PaperWidth::Mm80, "Bukti perekaman").unwrap()
+        }),
+        measure("receipt_thermal(80 mm).escpos (printer bytes)", || {
+            receipt_thermal(&r, PaperWidth::Mm80).escpos(PaperWidth::Mm80)
+        }),
+    ];
+
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    println!("### Receipt generation (`cargo bench --bench receipt`)\n");
+    println!(
+        "Machine: {}, nproc = {}, {} {}; release profile (thin LTO); {RUNS} runs after {WARMUP} warm-up runs, one thread.\n",
+        cpu_model(),
+        cores,
+        std::env::consts::OS,
+        std::env::consts::ARCH
+    );
+    println!("| What | median (ms) | p95 (ms) | size (bytes) |");
+    println!("|---|---:|---:|---:|");
+    for row in &rows {
+        println!("| {} | {} | {} | {} |", row.name, ms(row.median), ms(row.p95), row.bytes);
+    }
+}

@@ -1,0 +1,343 @@
+//! A small page-layout helper for the A5 papers: text measured with the metrics of the PDF base-14
+//! fonts (nothing embedded), word wrap by width, thin filled rectangles for rules and QR modules.
+//! Positions are in points from the top-left corner of the page (y grows downwards); the PDF's
+//! bottom-left origin is applied only when the page is written.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use printpdf::{
+    BuiltinFont, Color, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb,
+    TextItem, WindingOrder,
+};
+use qrcode::{EcLevel, QrCode};
+
+use crate::error::{Error, Result};
+use crate::thermal::{to_ascii, Align};
+
+/// Points per millimetre.
+pub(crate) const MM: f32 = 72.0 / 25.4;
+/// A5 portrait, in points (148 × 210 mm).
+pub(crate) const A5_W: f32 = 148.0 * MM;
+pub(crate) const A5_H: f32 = 210.0 * MM;
+/// Distance between baselines, as a multiple of the font size.
+pub(crate) const LINE: f32 = 1.3;
+
+/// The four faces the papers use: Helvetica for text, Courier for ID numbers people copy digit by
+/// digit (NIK, application and receipt numbers), where a fixed pitch keeps digits apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Face {
+    Regular,
+    Bold,
+    MonoBold,
+}
+
+impl Face {
+    fn builtin(self) -> BuiltinFont {
+        match self {
+            Face::Regular => BuiltinFont::Helvetica,
+            Face::Bold => BuiltinFont::HelveticaBold,
+            Face::MonoBold => BuiltinFont::CourierBold,
+        }
+    }
+}
+
+/// Helvetica advance widths (per 1000 em) of printable ASCII, read once from the font metrics
+/// printpdf ships with its base-14 fonts.
+fn helvetica(bold: bool) -> &'static HashMap<char, f32> {
+    static REGULAR: OnceLock<HashMap<char, f32>> = OnceLock::new();
+    static BOLD: OnceLock<HashMap<char, f32>> = OnceLock::new();
+    let (cell, font) = if bold { (&BOLD, BuiltinFont::HelveticaBold) } else { (&REGULAR, BuiltinFont::Helvetica) };
+    cell.get_or_init(|| {
+        let mut map = HashMap::new();
+        if let Some(f) = font.get_parsed_font() {
+            let upm = f.units_per_em.max(1) as f32;
+            for c in ' '..='~' {
+                if let Some(w) = f.lookup_glyph_index(c as u32).and_then(|g| f.get_glyph_width(g)) {
+                    map.insert(c, w as f32 * 1000.0 / upm);
+                }
+            }
+        }
+        // The shipped subset lacks the space glyph; Helvetica's is 278 in both weights.
+        map.entry(' ').or_insert(278.0);
+        map
+    })
+}
+
+/// Width of `s` in points at `size` points.
+pub(crate) fn text_width(s: &str, face: Face, size: f32) -> f32 {
+    let per_em: f32 = match face {
+        // Courier: every glyph is 600/1000 em wide.
+        Face::MonoBold => s.chars().count() as f32 * 600.0,
+        Face::Regular | Face::Bold => {
+            let w = helvetica(face == Face::Bold);
+            // 556 (a digit's width) for anything unknown: a fair guess that errs on the wide side.
+            s.chars().map(|c| w.get(&c).copied().unwrap_or(556.0)).sum()
+        }
+    };
+    per_em * size / 1000.0
+}
+
+/// Greedy word wrap to `max` points. Runs of whitespace collapse; `\n` forces a break; a word wider
+/// than the line is cut at the last character that fits. Never returns an empty list.
+pub(crate) fn wrap(text: &str, max: f32, measure: &dyn Fn(&str) -> f32) -> Vec<String> {
+    let mut out = Vec::new();
+    for paragraph in text.split('\n') {
+        let mut line = String::new();
+        let mut pushed_any = false;
+        for word in paragraph.split_whitespace() {
+            if !line.is_empty() {
+                let joined = format!("{line} {word}");
+                if measure(&joined) <= max {
+                    line = joined;
+                    continue;
+                }
+                out.push(std::mem::take(&mut line));
+                pushed_any = true;
+            }
+            let mut rest = word;
+            while measure(rest) > max {
+                let mut cut = 0;
+                for (i, c) in rest.char_indices() {
+                    let end = i + c.len_utf8();
+                    if measure(&rest[..end]) > max {
+                        break;
+                    }
+                    cut = end;
+                }
+                if cut == 0 {
+                    cut = rest.chars().next().map_or(rest.len(), char::len_utf8);
+                }
+                out.push(rest[..cut].to_string());
+                pushed_any = true;
+                rest = &rest[cut..];
+            }
+            line = rest.to_string();
+        }
+        if !line.is_empty() || !pushed_any {
+            out.push(line);
+        }
+    }
+    out
+}
+
+/// Wrap for centred headings: the same number of lines as the greedy wrap, but as even as
+/// possible, so a heading never ends with one lonely word.
+pub(crate) fn wrap_even(text: &str, max: f32, measure: &dyn Fn(&str) -> f32) -> Vec<String> {
+    let greedy = wrap(text, max, measure);
+    if greedy.len() < 2 {
+        return greedy;
+    }
+    let (mut lo, mut hi) = (0.0f32, max);
+    for _ in 0..20 {
+        let mid = (lo + hi) / 2.0;
+        if wrap(text, mid, measure).len() <= greedy.len() {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    wrap(text, hi, measure)
+}
+
+/// How a block of text is set.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Style {
+    pub face: Face,
+    pub size: f32,
+    pub align: Align,
+}
+
+impl Style {
+    pub fn new(face: Face, size: f32) -> Self {
+        Style { face, size, align: Align::Left }
+    }
+    pub fn center(self) -> Self {
+        Style { align: Align::Center, ..self }
+    }
+    pub fn line_height(&self) -> f32 {
+        self.size * LINE
+    }
+    /// The lines `text` takes in a column `width` points wide (evenly wrapped when centred).
+    pub fn lines(&self, text: &str, width: f32) -> Vec<String> {
+        let text = to_ascii(text);
+        let measure = |s: &str| text_width(s, self.face, self.size);
+        match self.align {
+            Align::Center => wrap_even(&text, width, &measure),
+            _ => wrap(&text, width, &measure),
+        }
+    }
+    /// As few lines as [`lines`](Self::lines), but as even as possible whatever the alignment.
+    pub fn lines_even(&self, text: &str, width: f32) -> Vec<String> {
+        let measure = |s: &str| text_width(s, self.face, self.size);
+        wrap_even(&to_ascii(text), width, &measure)
+    }
+}
+
+enum Item {
+    Text { x: f32, baseline: f32, text: String, face: Face, size: f32 },
+    Rect { x: f32, top: f32, w: f32, h: f32 },
+}
+
+/// One page being laid out.
+pub(crate) struct Canvas {
+    pub width: f32,
+    pub height: f32,
+    items: Vec<Item>,
+}
+
+impl Canvas {
+    pub fn new(width: f32, height: f32) -> Self {
+        Canvas { width, height, items: Vec::with_capacity(256) }
+    }
+
+    /// Already-wrapped lines in the column `[x, x + width]`, the first line's box starting at `top`.
+    /// Returns the bottom of the last line's box.
+    pub fn lines(&mut self, top: f32, x: f32, width: f32, lines: &[String], style: Style) -> f32 {
+        let lh = style.line_height();
+        let mut y = top;
+        for l in lines {
+            let w = text_width(l, style.face, style.size);
+            let dx = match style.align {
+                Align::Left => 0.0,
+                Align::Center => (width - w) / 2.0,
+                Align::Right => width - w,
+            };
+            // Half the leading above, then Helvetica's ascent (~0.8 em) down to the baseline.
+            let baseline = y + (lh - style.size) / 2.0 + 0.8 * style.size;
+            if !l.is_empty() {
+                self.items.push(Item::Text {
+                    x: x + dx,
+                    baseline,
+                    text: l.clone(),
+                    face: style.face,
+                    size: style.size,
+                });
+            }
+            y += lh;
+        }
+        y
+    }
+
+    /// `text` wrapped to the column and set from `top`; returns the bottom.
+    pub fn text(&mut self, top: f32, x: f32, width: f32, text: &str, style: Style) -> f32 {
+        let lines = style.lines(text, width);
+        self.lines(top, x, width, &lines, style)
+    }
+
+    /// A filled rectangle: rules, boxes, QR modules.
+    pub fn rect(&mut self, x: f32, top: f32, w: f32, h: f32) {
+        self.items.push(Item::Rect { x, top, w, h });
+    }
+
+    /// A horizontal rule whose top edge is at `top`.
+    pub fn rule(&mut self, x: f32, top: f32, w: f32, thickness: f32) {
+        self.rect(x, top, w, thickness);
+    }
+
+    /// The outline of a box, drawn as four rules.
+    pub fn frame(&mut self, x: f32, top: f32, w: f32, h: f32, thickness: f32) {
+        self.rect(x, top, w, thickness);
+        self.rect(x, top + h - thickness, w, thickness);
+        self.rect(x, top, thickness, h);
+        self.rect(x + w - thickness, top, thickness, h);
+    }
+
+    /// A QR code `size` points square with its top-left corner at (`x`, `top`), one rectangle per
+    /// run of dark modules. The caller keeps a quiet zone of blank paper around it; the module size
+    /// is returned for that.
+    pub fn qr(&mut self, payload: &str, x: f32, top: f32, size: f32) -> Result<f32> {
+        let payload: String = payload.chars().filter(|c| !c.is_control()).collect();
+        let code = QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::M)
+            .map_err(|_| Error::field("qr_payload", "Isi kode QR terlalu panjang untuk dicetak."))?;
+        let n = code.width();
+        let colors = code.to_colors();
+        let module = size / n as f32;
+        for row in 0..n {
+            let mut col = 0;
+            while col < n {
+                if colors[row * n + col] != qrcode::Color::Dark {
+                    col += 1;
+                    continue;
+                }
+                let start = col;
+                while col < n && colors[row * n + col] == qrcode::Color::Dark {
+                    col += 1;
+                }
+                self.rect(x + start as f32 * module, top + row as f32 * module, (col - start) as f32 * module, module);
+            }
+        }
+        Ok(module)
+    }
+
+    /// Every rectangle drawn so far as (x, top, w, h).
+    #[cfg(test)]
+    pub fn rects(&self) -> Vec<(f32, f32, f32, f32)> {
+        self.items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Rect { x, top, w, h } => Some((*x, *top, *w, *h)),
+                Item::Text { .. } => None,
+            })
+            .collect()
+    }
+
+    /// The page as a one-page PDF titled `title`.
+    pub fn into_pdf(self, title: &str) -> Vec<u8> {
+        let h = self.height;
+        let black = Color::Rgb(Rgb { r: 0.0, g: 0.0, b: 0.0, icc_profile: None });
+        let mut ops = Vec::with_capacity(self.items.len() * 5 + 1);
+        ops.push(Op::SetFillColor { col: black });
+        for item in self.items {
+            match item {
+                Item::Text { x, baseline, text, face, size } => {
+                    // One text object per line: printpdf writes the cursor as a relative `Td`.
+                    ops.push(Op::StartTextSection);
+                    ops.push(Op::SetFont { font: PdfFontHandle::Builtin(face.builtin()), size: Pt(size) });
+                    ops.push(Op::SetTextCursor { pos: Point { x: Pt(x), y: Pt(h - baseline) } });
+                    ops.push(Op::ShowText { items: vec![TextItem::Text(text)] });
+                    ops.push(Op::EndTextSection);
+                }
+                Item::Rect { x, top, w, h: rh } => ops.push(Op::DrawRectangle {
+                    rectangle: Rect {
+                        x: Pt(x),
+                        y: Pt(h - top - rh),
+                        width: Pt(w),
+                        height: Pt(rh),
+                        mode: Some(PaintMode::Fill),
+                        winding_order: Some(WindingOrder::NonZero),
+                    },
+                }),
+            }
+        }
+        let page = PdfPage::new(Mm(self.width / MM), Mm(self.height / MM), ops);
+        let mut warnings = Vec::new();
+        let bytes =
+            PdfDocument::new(&to_ascii(title)).with_pages(vec![page]).save(&PdfSaveOptions::default(), &mut warnings);
+        if !warnings.is_empty() {
+            tracing::debug!(?warnings, "printpdf warnings while writing a document");
+        }
+        bytes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metrics_and_wrap() {
+        assert!((text_width("W", Face::Regular, 1000.0) - 944.0).abs() < 3.0);
+        assert!((text_width(" ", Face::Bold, 1000.0) - 278.0).abs() < 3.0);
+        assert_eq!(text_width("6101091203900001", Face::MonoBold, 10.0), 96.0);
+        let chars = |s: &str| s.len() as f32;
+        assert_eq!(wrap("", 10.0, &chars), vec![""]);
+        assert_eq!(wrap("satu dua tiga", 8.0, &chars), vec!["satu dua", "tiga"]);
+        assert_eq!(wrap("abcdefghij", 4.0, &chars), vec!["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("a\n\nb", 4.0, &chars), vec!["a", "", "b"]);
+        assert_eq!(
+            wrap_even("Sabtu, 21 November 2026 08.15 WIB", 30.0, &chars),
+            vec!["Sabtu, 21 November", "2026 08.15 WIB"]
+        );
+    }
+}
