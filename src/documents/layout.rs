@@ -3,8 +3,6 @@
 //! Positions are in points from the top-left corner of the page (y grows downwards); the PDF's
 //! bottom-left origin is applied only when the page is written.
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
 
 use printpdf::{
     BuiltinFont, Color, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb,
@@ -42,102 +40,26 @@ impl Face {
     }
 }
 
-/// Helvetica advance widths (per 1000 em) of printable ASCII, read once from the font metrics
-/// printpdf ships with its base-14 fonts.
-fn helvetica(bold: bool) -> &'static HashMap<char, f32> {
-    static REGULAR: OnceLock<HashMap<char, f32>> = OnceLock::new();
-    static BOLD: OnceLock<HashMap<char, f32>> = OnceLock::new();
-    let (cell, font) = if bold { (&BOLD, BuiltinFont::HelveticaBold) } else { (&REGULAR, BuiltinFont::Helvetica) };
-    cell.get_or_init(|| {
-        let mut map = HashMap::new();
-        if let Some(f) = font.get_parsed_font() {
-            let upm = f.units_per_em.max(1) as f32;
-            for c in ' '..='~' {
-                if let Some(w) = f.lookup_glyph_index(c as u32).and_then(|g| f.get_glyph_width(g)) {
-                    map.insert(c, w as f32 * 1000.0 / upm);
-                }
-            }
-        }
-        // The shipped subset lacks the space glyph; Helvetica's is 278 in both weights.
-        map.entry(' ').or_insert(278.0);
-        map
-    })
-}
-
 /// Width of `s` in points at `size` points.
 pub(crate) fn text_width(s: &str, face: Face, size: f32) -> f32 {
     let per_em: f32 = match face {
         // Courier: every glyph is 600/1000 em wide.
         Face::MonoBold => s.chars().count() as f32 * 600.0,
-        Face::Regular | Face::Bold => {
-            let w = helvetica(face == Face::Bold);
-            // 556 (a digit's width) for anything unknown: a fair guess that errs on the wide side.
-            s.chars().map(|c| w.get(&c).copied().unwrap_or(556.0)).sum()
-        }
+        // Helvetica's metrics are the thermal module's (the same base-14 font).
+        Face::Regular | Face::Bold => return crate::thermal::pdf::text_width(s, face == Face::Bold, size),
     };
     per_em * size / 1000.0
 }
 
-/// Greedy word wrap to `max` points. Runs of whitespace collapse; `\n` forces a break; a word wider
-/// than the line is cut at the last character that fits. Never returns an empty list.
+/// Greedy word wrap to `max` points (the thermal module's wrap, measured in points here).
 pub(crate) fn wrap(text: &str, max: f32, measure: &dyn Fn(&str) -> f32) -> Vec<String> {
-    let mut out = Vec::new();
-    for paragraph in text.split('\n') {
-        let mut line = String::new();
-        let mut pushed_any = false;
-        for word in paragraph.split_whitespace() {
-            if !line.is_empty() {
-                let joined = format!("{line} {word}");
-                if measure(&joined) <= max {
-                    line = joined;
-                    continue;
-                }
-                out.push(std::mem::take(&mut line));
-                pushed_any = true;
-            }
-            let mut rest = word;
-            while measure(rest) > max {
-                let mut cut = 0;
-                for (i, c) in rest.char_indices() {
-                    let end = i + c.len_utf8();
-                    if measure(&rest[..end]) > max {
-                        break;
-                    }
-                    cut = end;
-                }
-                if cut == 0 {
-                    cut = rest.chars().next().map_or(rest.len(), char::len_utf8);
-                }
-                out.push(rest[..cut].to_string());
-                pushed_any = true;
-                rest = &rest[cut..];
-            }
-            line = rest.to_string();
-        }
-        if !line.is_empty() || !pushed_any {
-            out.push(line);
-        }
-    }
-    out
+    crate::thermal::slip::wrap_by(text, max, measure)
 }
 
-/// Wrap for centred headings: the same number of lines as the greedy wrap, but as even as
-/// possible, so a heading never ends with one lonely word.
+/// Wrap for centred headings: as many lines as the greedy wrap, but as even as possible, so a
+/// heading never ends with one lonely word.
 pub(crate) fn wrap_even(text: &str, max: f32, measure: &dyn Fn(&str) -> f32) -> Vec<String> {
-    let greedy = wrap(text, max, measure);
-    if greedy.len() < 2 {
-        return greedy;
-    }
-    let (mut lo, mut hi) = (0.0f32, max);
-    for _ in 0..20 {
-        let mid = (lo + hi) / 2.0;
-        if wrap(text, mid, measure).len() <= greedy.len() {
-            hi = mid;
-        } else {
-            lo = mid;
-        }
-    }
-    wrap(text, hi, measure)
+    crate::thermal::slip::wrap_balanced(text, max, measure)
 }
 
 /// How a block of text is set.

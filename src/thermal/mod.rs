@@ -6,8 +6,8 @@
 //! queue ticket is [`ticket_slip`]; the KTP-el recording receipt will be another slip.
 
 mod escpos;
-mod pdf;
-mod slip;
+pub(crate) mod pdf;
+pub(crate) mod slip;
 mod target;
 
 use std::time::Duration;
