@@ -57,5 +57,6 @@ pub fn registry() -> Registry {
     crate::settings::register(&mut r);
     crate::queue::register(&mut r);
     crate::intake::register(&mut r);
+    crate::recording::register(&mut r);
     r
 }

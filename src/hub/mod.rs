@@ -33,6 +33,7 @@ pub fn router(app: Arc<App>, ui_dir: Option<PathBuf>) -> Router {
         .route("/api/v1/events", get(events))
         .route("/api/v1/tickets/{id}/pdf", get(ticket_pdf))
         .route("/api/v1/applications/{id}/return-slip", get(return_slip))
+        .route("/api/v1/recordings/{id}/receipt", get(recording_receipt))
         .route("/api/v1/{command}", post(command))
         .with_state(hub);
     match ui_dir.filter(|d| d.join("index.html").is_file()) {
@@ -110,21 +111,21 @@ struct PaperQuery {
     paper: Option<String>,
 }
 
-/// The return slip of an application (personal data: counter roles only, with the session token).
-async fn return_slip(
-    State(hub): State<Hub>,
-    Path(id): Path<String>,
-    axum::extract::Query(q): axum::extract::Query<PaperQuery>,
+/// A PDF with personal data: only for a session holding one of `roles` (the token as for commands).
+async fn personal_pdf(
+    hub: Hub,
     headers: HeaderMap,
+    roles: &'static [crate::auth::Role],
+    make: impl FnOnce(&App) -> crate::error::Result<Vec<u8>> + Send + 'static,
 ) -> Response {
     let app = hub.app.clone();
     let token = bearer(&headers);
     let result = tokio::task::spawn_blocking(move || {
         let caller = crate::auth::authenticate(&app, token.as_deref().ok_or_else(Error::unauthenticated)?)?;
-        if !crate::api::Access::Roles(crate::intake::INTAKE_ROLES).allows(&caller.roles) {
+        if !crate::api::Access::Roles(roles).allows(&caller.roles) {
             return Err(Error::forbidden());
         }
-        crate::intake::return_slip_pdf(&app, &id, q.paper.as_deref().unwrap_or("a5"))
+        make(&app)
     })
     .await;
     match result {
@@ -132,6 +133,30 @@ async fn return_slip(
         Ok(Err(e)) => error_response(e),
         Err(e) => error_response(Error::internal(e)),
     }
+}
+
+/// The return slip of an application: counter roles.
+async fn return_slip(
+    State(hub): State<Hub>,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<PaperQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let paper = q.paper.unwrap_or_else(|| "a5".into());
+    personal_pdf(hub, headers, crate::intake::INTAKE_ROLES, move |app| crate::intake::return_slip_pdf(app, &id, &paper)).await
+}
+
+/// The recording receipt (bukti perekaman): recording roles and counter roles (who hand it over).
+async fn recording_receipt(
+    State(hub): State<Hub>,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<PaperQuery>,
+    headers: HeaderMap,
+) -> Response {
+    const ROLES: &[crate::auth::Role] =
+        &[crate::auth::Role::RecordingOperator, crate::auth::Role::CounterOfficer, crate::auth::Role::Supervisor];
+    let paper = q.paper.unwrap_or_else(|| "a5".into());
+    personal_pdf(hub, headers, ROLES, move |app| crate::recording::receipt_pdf(app, &id, &paper)).await
 }
 
 fn bearer(headers: &HeaderMap) -> Option<String> {

@@ -108,7 +108,7 @@ pub fn expected_background(birth_year: i32) -> Background {
 
 /// One finding about a photo. `blocking` findings must be fixed (retake the photo); the others are
 /// warnings the officer may accept.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, TS)]
 pub struct PhotoCheck {
     /// Stable code: `too_dark`, `too_bright`, `background_mismatch`, `low_resolution`.
     pub code: String,

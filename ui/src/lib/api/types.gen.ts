@@ -44,6 +44,8 @@ slot_time: string, applicant_name: string, };
 
 export type AppointmentView = { id: string, booking_code: string, service_prefix: string, day: string, slot_at: string, applicant_name: string, status: string, ticket_id: string | null, };
 
+export type ApproveExceptionRequest = { recording_id: string, part: BiometricPart, };
+
 export type AuditEntry = { seq: number, at: string, actor: string | null, action: string, subject: string | null, detail: unknown, };
 
 export type AuditListRequest = { before_seq?: number | null, limit?: number | null, };
@@ -77,6 +79,8 @@ village_code: string, postal_code?: string,
  * No. HP (required).
  */
 mobile: string, telephone?: string, email?: string, };
+
+export type BiometricPart = { "finger": Finger } | { "iris": Eye };
 
 export type Board = { office_name: string, time_zone: TimeZone, utc_offset_minutes: number, day: string, counters: Array<BoardCounter>, 
 /**
@@ -146,17 +150,29 @@ service_prefixes: Array<string>,
  */
 officer: string | null, officer_id: string | null, };
 
+export type CropBox = { x: number, y: number, width: number, height: number, };
+
 export type Empty = Record<string, never>;
 
 export type ErrorCode = "BAD_REQUEST" | "VALIDATION" | "UNAUTHENTICATED" | "WRONG_PASSWORD" | "ACCOUNT_LOCKED" | "ACCOUNT_INACTIVE" | "PASSWORD_CHANGE_REQUIRED" | "FORBIDDEN" | "NOT_FOUND" | "UNKNOWN_COMMAND" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "PRINTER_UNAVAILABLE" | "ALREADY_INITIALISED" | "NOT_INITIALISED" | "STORAGE" | "INTERNAL";
 
 export type Event = { "topic": "queue_changed" } | { "topic": "ticket_called" } & Announcement;
 
+export type ExceptionRequest = { recording_id: string, part: BiometricPart, reason: string, 
+/**
+ * A photo of the missing finger or eye, base64 JPEG/PNG.
+ */
+photo_base64: string, };
+
+export type Eye = "right" | "left";
+
 export type FindRequest = { 
 /**
  * A NIK, a name (or part), an application number or a ticket number.
  */
 query: string, };
+
+export type Finger = "right_thumb" | "right_index" | "right_middle" | "right_ring" | "right_little" | "left_thumb" | "left_index" | "left_middle" | "left_ring" | "left_little";
 
 export type GroupStats = { key: string, label: string, stats: Stats, };
 
@@ -228,6 +244,24 @@ export type OpenApplicationRequest = { nik: string, kind: ApplicationKind,
  */
 ticket_id?: string, };
 
+export type PartState = { part: BiometricPart, label: string, captured: boolean, score: number | null, acceptable: boolean, exception_reason: string | null, exception_approved: boolean, };
+
+export type PhotoCheck = { 
+/**
+ * Stable code: `too_dark`, `too_bright`, `background_mismatch`, `low_resolution`.
+ */
+code: string, 
+/**
+ * For the officer, in Bahasa Indonesia.
+ */
+message: string, blocking: boolean, };
+
+export type PhotoRequest = { recording_id: string, 
+/**
+ * JPEG or PNG, base64: from the webcam or a file.
+ */
+image_base64: string, crop?: CropBox, };
+
 export type PrintResult = { printed: boolean, };
 
 export type Priority = "elderly" | "disability" | "pregnant" | "child";
@@ -269,6 +303,16 @@ ticket_printer: string,
  * Roll width of the ticket printer: 58 or 80 (mm).
  */
 ticket_paper_mm: number, };
+
+export type ReadyList = { items: Array<ApplicationView>, };
+
+export type RecordingIdRequest = { recording_id: string, };
+
+export type RecordingView = { id: string, status: string, application: ApplicationView, has_photo: boolean, photo_checks: Array<PhotoCheck>, has_signature: boolean, parts: Array<PartState>, receipt_number: string | null, started_at: string, finished_at: string | null, 
+/**
+ * What still blocks finishing, in Bahasa Indonesia; empty when it can finish.
+ */
+missing: Array<string>, };
 
 export type Region = { 
 /**
@@ -338,6 +382,12 @@ export type SetupStatus = { initialised: boolean, office: Office | null, };
 
 export type Sex = "L" | "P";
 
+export type SignatureRequest = { recording_id: string, 
+/**
+ * PNG from the signature pad or the canvas, base64.
+ */
+image_base64: string, };
+
 export type StaffCreateRequest = { username: string, full_name: string, roles: Array<Role>, 
 /**
  * Given to the person on paper; they must change it at first login.
@@ -355,6 +405,8 @@ export type StaffResetPasswordRequest = { id: string, new_password: string, };
 export type StaffUpdateRequest = { id: string, full_name: string, roles: Array<Role>, };
 
 export type StaffView = { id: string, username: string, full_name: string, roles: Array<Role>, active: boolean, must_change_password: boolean, locked_until: string | null, created_at: string, };
+
+export type StartRecordingRequest = { application_id: string, };
 
 export type Stats = { arrived: number, served: number, no_show: number, transferred: number, closed_unserved: number, waiting_avg_minutes: number | null, waiting_max_minutes: number | null, walk_avg_minutes: number | null, service_avg_minutes: number | null, total_avg_minutes: number | null, 
 /**
@@ -425,6 +477,15 @@ export interface Commands {
   "queue.service_save": { request: ServiceSaveRequest; response: ServiceView };
   "queue.start": { request: TicketIdRequest; response: TicketView };
   "queue.transfer": { request: TransferRequest; response: TicketView };
+  "recording.approve_exception": { request: ApproveExceptionRequest; response: RecordingView };
+  "recording.exception": { request: ExceptionRequest; response: RecordingView };
+  "recording.finish": { request: RecordingIdRequest; response: RecordingView };
+  "recording.get": { request: RecordingIdRequest; response: RecordingView };
+  "recording.import_biometrics": { request: RecordingIdRequest; response: RecordingView };
+  "recording.photo": { request: PhotoRequest; response: RecordingView };
+  "recording.ready_list": { request: Empty; response: ReadyList };
+  "recording.signature": { request: SignatureRequest; response: RecordingView };
+  "recording.start": { request: StartRecordingRequest; response: RecordingView };
   "regions.children": { request: RegionChildrenRequest; response: RegionList };
   "regions.provinces": { request: Empty; response: RegionList };
   "regions.search": { request: RegionSearchRequest; response: RegionSearchResult };

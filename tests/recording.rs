@@ -1,0 +1,158 @@
+//! The recording desk end to end on a real SQLite file: photo, signature, biometrics from the
+//! scanner folder, an exception a supervisor approves, finishing once, and the receipt PDF.
+
+mod common;
+
+use base64::Engine;
+use image::{ImageBuffer, Luma, Rgb};
+use loket::ErrorCode;
+use serde_json::{json, Value};
+
+fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// A 900×1200 portrait on a red background (the applicant was born in 2005, an odd year).
+fn photo_jpeg() -> Vec<u8> {
+    let img = ImageBuffer::from_fn(900, 1200, |x, y| {
+        let (cx, cy) = (450i64 - x as i64, 650i64 - y as i64);
+        if cx * cx / 4 + cy * cy / 9 < 40_000 { Rgb([205u8, 160, 130]) } else { Rgb([200u8, 20, 30]) }
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(img).write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
+    out.into_inner()
+}
+
+fn signature_png() -> Vec<u8> {
+    let img = ImageBuffer::from_fn(500, 200, |x, y| {
+        let on = (y as i64 - 100 - ((x as f64 / 20.0).sin() * 40.0) as i64).abs() < 3 && (50..450).contains(&x);
+        image::Rgba([0u8, 0, 0, if on { 255 } else { 0 }])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgba8(img).write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+/// Ridge-like stripes, as a scanner would write them.
+fn ridges(w: u32, h: u32) -> Vec<u8> {
+    let img = ImageBuffer::from_fn(w, h, |x, y| Luma([(128.0 + 120.0 * ((x + y) as f64 / 4.0).sin()) as u8]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageLuma8(img).write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+/// An applicant whose documents are complete, and the application id.
+fn ready_application(o: &common::Office) -> String {
+    let officer = o.staff_with("budi", &["counter_officer"]);
+    o.call(&officer, "intake.save_applicant", json!({
+        "nik": "6101091708050001", "kk_number": "6101090101050003", "full_name": "Rudi Hartono", "sex": "L",
+        "birth_place": "Sambas", "birth_date": "2005-08-17", "blood_type": "O", "religion": "ISLAM",
+        "marital_status": "BELUM KAWIN", "occupation": "PELAJAR/MAHASISWA", "education": "SLTA/SEDERAJAT",
+        "citizenship": "WNI", "address": "Jl. Merdeka No. 1", "rt": "1", "rw": "2",
+        "village_code": "61.01.09.2002", "mobile": "081234567890"})).unwrap();
+    let app = o.call(&officer, "intake.open_application", json!({"nik": "6101091708050001", "kind": "new"})).unwrap();
+    let id = app["id"].as_str().unwrap().to_string();
+    let list = o.call(&officer, "intake.checklist", json!({"application_id": id})).unwrap();
+    for item in list["items"].as_array().unwrap() {
+        o.call(&officer, "intake.check_requirement", json!({"application_id": id, "requirement_id": item["requirement_id"], "status": "present"})).unwrap();
+    }
+    o.call(&officer, "intake.complete_checks", json!({"application_id": id})).unwrap();
+    id
+}
+
+#[test]
+fn a_complete_recording_gets_one_receipt() {
+    let o = common::office();
+    let application = ready_application(&o);
+    let operator = o.staff_with("rina", &["recording_operator"]);
+    let ready = o.call(&operator, "recording.ready_list", json!({})).unwrap();
+    assert_eq!(ready["items"][0]["id"], application.as_str());
+    let rec = o.call(&operator, "recording.start", json!({"application_id": application})).unwrap();
+    let id = rec["id"].as_str().unwrap().to_string();
+    // Starting again resumes the same recording.
+    assert_eq!(o.call(&operator, "recording.start", json!({"application_id": application})).unwrap()["id"], id.as_str());
+    assert_eq!(rec["missing"].as_array().unwrap().len(), 2 + 12);
+
+    let after_photo = o.call(&operator, "recording.photo", json!({"recording_id": id, "image_base64": b64(&photo_jpeg())})).unwrap();
+    assert_eq!(after_photo["has_photo"], true);
+    assert!(after_photo["photo_checks"].as_array().unwrap().iter().all(|c| c["code"] != "background_mismatch"), "{}", after_photo["photo_checks"]);
+    let e = o.call(&operator, "recording.photo", json!({"recording_id": id, "image_base64": b64(b"GIF89a....")})).unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("photo"));
+    o.call(&operator, "recording.signature", json!({"recording_id": id, "image_base64": b64(&signature_png())})).unwrap();
+
+    // The scanners wrote eleven parts; the left little finger is missing (amputated).
+    let scanner = o.dir.path().join("scanner");
+    std::fs::create_dir_all(&scanner).unwrap();
+    for stem in ["right_thumb", "right_index", "right_middle", "right_ring", "right_little", "left_thumb", "left_index", "left_middle", "left_ring"] {
+        std::fs::write(scanner.join(format!("{stem}.png")), ridges(300, 300)).unwrap();
+    }
+    for stem in ["iris_right", "iris_left"] {
+        std::fs::write(scanner.join(format!("{stem}.png")), ridges(400, 300)).unwrap();
+    }
+    let scanned = o.call(&operator, "recording.import_biometrics", json!({"recording_id": id})).unwrap();
+    assert_eq!(scanned["parts"].as_array().unwrap().iter().filter(|p| p["acceptable"] == true).count(), 11);
+    assert_eq!(std::fs::read_dir(&scanner).unwrap().count(), 0, "the folder is emptied for the next applicant");
+    let e = o.call(&operator, "recording.finish", json!({"recording_id": id})).unwrap_err();
+    assert!(e.message.contains("Kelingking kiri"), "{}", e.message);
+
+    o.call(&operator, "recording.exception", json!({"recording_id": id, "part": {"finger": "left_little"},
+        "reason": "Jari kelingking kiri diamputasi", "photo_base64": b64(&photo_jpeg())})).unwrap();
+    let e = o.call(&operator, "recording.approve_exception", json!({"recording_id": id, "part": {"finger": "left_little"}})).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Forbidden);
+    assert_eq!(o.call(&operator, "recording.finish", json!({"recording_id": id})).unwrap_err().code, ErrorCode::Conflict);
+    let supervisor = o.staff_with("sari", &["supervisor"]);
+    o.call(&supervisor, "recording.approve_exception", json!({"recording_id": id, "part": {"finger": "left_little"}})).unwrap();
+
+    let done = o.call(&operator, "recording.finish", json!({"recording_id": id})).unwrap();
+    assert_eq!(done["status"], "bio_captured");
+    assert_eq!(done["receipt_number"], "BP-610109-20261123-0001");
+    assert_eq!(done["application"]["status"], "recorded");
+    // A double click finishes nothing twice.
+    let again = o.call(&operator, "recording.finish", json!({"recording_id": id})).unwrap();
+    assert_eq!(again["receipt_number"], done["receipt_number"]);
+    let rows: Vec<(String, i64)> = o.app.store.read(|c| {
+        Ok(c.prepare("SELECT kind, COUNT(*) FROM outbox GROUP BY kind ORDER BY kind")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?)
+    }).unwrap();
+    assert!(rows.contains(&("recording".to_string(), 1)), "{rows:?}");
+
+    // The receipt, as the applicant gets it.
+    let hub = common::hub(o.app.clone());
+    let r = common::http().get(format!("{}/api/v1/recordings/{id}/receipt", hub.url)).bearer_auth(&operator).send().unwrap();
+    assert_eq!(r.status(), 200);
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("bukti.pdf");
+    std::fs::write(&pdf, r.bytes().unwrap()).unwrap();
+    let text = String::from_utf8(std::process::Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap().stdout).unwrap();
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for needle in ["BUKTI PEREKAMAN", "RUDI HARTONO", "6101091708050001", "BP-610109-20261123-0001", "SAMBAS, 17-08-2005", "Pegawai rina"] {
+        assert!(flat.contains(needle), "{needle} not in {flat}");
+    }
+    let png = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/documents/http-receipt-a5");
+    std::fs::create_dir_all(png.parent().unwrap()).unwrap();
+    assert!(std::process::Command::new("pdftoppm").args(["-png", "-r", "90", "-singlefile"]).arg(&pdf).arg(&png).status().unwrap().success());
+
+    // Re-recording needs a supervisor.
+    let e = o.call(&operator, "recording.start", json!({"application_id": application})).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Forbidden);
+    let redo = o.call(&supervisor, "recording.start", json!({"application_id": application})).unwrap();
+    assert_ne!(redo["id"], id.as_str());
+}
+
+#[test]
+fn an_application_with_open_checks_cannot_be_recorded() {
+    let o = common::office();
+    let officer = o.staff_with("budi", &["counter_officer"]);
+    o.call(&officer, "intake.save_applicant", json!({
+        "nik": "6101091708050001", "kk_number": "6101090101050003", "full_name": "Rudi Hartono", "sex": "L",
+        "birth_place": "Sambas", "birth_date": "2005-08-17", "blood_type": "O", "religion": "ISLAM",
+        "marital_status": "BELUM KAWIN", "occupation": "PELAJAR/MAHASISWA", "education": "SLTA/SEDERAJAT",
+        "citizenship": "WNI", "address": "Jl. Merdeka No. 1", "rt": "1", "rw": "2",
+        "village_code": "61.01.09.2002", "mobile": "081234567890"})).unwrap();
+    let app: Value = o.call(&officer, "intake.open_application", json!({"nik": "6101091708050001", "kind": "new"})).unwrap();
+    let operator = o.staff_with("rina", &["recording_operator"]);
+    let e = o.call(&operator, "recording.start", json!({"application_id": app["id"]})).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict);
+    assert!(e.message.contains("belum siap direkam"));
+}
