@@ -185,3 +185,20 @@ fn the_return_slip_lists_what_is_missing_as_a5_and_roll_pdf() {
         assert!(ok.success());
     }
 }
+
+#[test]
+fn a_supervisor_edits_requirements_and_new_applications_follow() {
+    let o = common::office();
+    let sup = o.staff_with("sari", &["supervisor"]);
+    let officer = o.staff_with("budi", &["counter_officer"]);
+    let e = o.call(&officer, "intake.requirement_save", json!({"kind": "new", "code": "akta", "name": "Akta kelahiran", "condition": "always", "active": true})).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Forbidden);
+    let e = o.call(&sup, "intake.requirement_save", json!({"kind": "new", "code": "akta lahir", "name": "Akta kelahiran", "condition": "always", "active": true})).unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("code"));
+    o.call(&sup, "intake.requirement_save", json!({"kind": "new", "code": "akta", "name": "Fotokopi akta kelahiran", "condition": "always", "active": true})).unwrap();
+    o.call(&officer, "intake.save_applicant", biodata()).unwrap();
+    let app = o.call(&officer, "intake.open_application", json!({"nik": "6101091708050001", "kind": "new"})).unwrap();
+    let list = o.call(&officer, "intake.checklist", json!({"application_id": app["id"]})).unwrap();
+    let codes: Vec<&str> = list["items"].as_array().unwrap().iter().map(|i| i["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["kk", "akta"]);
+}

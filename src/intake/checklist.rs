@@ -367,3 +367,104 @@ pub fn return_slip_pdf(app: &App, application_id: &str, paper: &str) -> Result<V
         _ => Err(Error::field("paper", "Ukuran kertas: a5, 80 atau 58.")),
     }
 }
+
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema, TS)]
+pub struct RequirementView {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub kind: super::ApplicationKind,
+    pub code: String,
+    pub name: String,
+    /// "always", or "under_17_married".
+    pub condition: String,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema, TS)]
+pub struct RequirementList {
+    pub items: Vec<RequirementView>,
+}
+
+fn requirements(conn: &Connection) -> Result<RequirementList> {
+    let items = conn
+        .prepare("SELECT id, kind, code, name, condition, active FROM requirement ORDER BY kind, sort_order, id")?
+        .query_map([], |r| {
+            Ok(RequirementView {
+                id: r.get(0)?,
+                kind: super::ApplicationKind::parse(&r.get::<_, String>(1)?),
+                code: r.get(2)?,
+                name: r.get(3)?,
+                condition: r.get(4)?,
+                active: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(RequirementList { items })
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema, TS)]
+#[serde(deny_unknown_fields)]
+pub struct RequirementSaveRequest {
+    /// Absent to add a requirement.
+    #[serde(default)]
+    #[ts(optional, type = "number | null")]
+    pub id: Option<i64>,
+    pub kind: super::ApplicationKind,
+    pub code: String,
+    pub name: String,
+    pub condition: String,
+    pub active: bool,
+}
+
+fn save_requirement(app: &App, caller: &Caller, req: RequirementSaveRequest) -> Result<RequirementList> {
+    let code = req.code.trim().to_lowercase();
+    if code.is_empty() || code.len() > 40 || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(Error::field("code", "Kode syarat: huruf kecil, angka atau garis bawah (maksimal 40)."));
+    }
+    let name = req.name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() || name.chars().count() > 150 {
+        return Err(Error::field("name", "Nama syarat wajib diisi (maksimal 150 karakter)."));
+    }
+    if !["always", "under_17_married"].contains(&req.condition.as_str()) {
+        return Err(Error::field("condition", "Kondisi: always atau under_17_married."));
+    }
+    let (now, actor) = (app.now(), caller.username.clone());
+    app.store.write(move |tx| {
+        let clash: bool = tx.query_row(
+            "SELECT EXISTS(SELECT 1 FROM requirement WHERE kind = ?1 AND code = ?2 AND id IS NOT ?3)",
+            params![req.kind.as_str(), code, req.id],
+            |r| r.get(0),
+        )?;
+        if clash {
+            return Err(Error { code: ErrorCode::Conflict, ..Error::field("code", format!("Kode {code} sudah ada untuk jenis ini.")) });
+        }
+        match req.id {
+            Some(id) => {
+                let n = tx.execute(
+                    "UPDATE requirement SET kind = ?2, code = ?3, name = ?4, condition = ?5, active = ?6 WHERE id = ?1",
+                    params![id, req.kind.as_str(), code, name, req.condition, req.active],
+                )?;
+                if n == 0 {
+                    return Err(Error { field: Some("id".into()), ..Error::not_found("Syarat") });
+                }
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO requirement (kind, code, name, condition, active, sort_order)
+                     VALUES (?1, ?2, ?3, ?4, ?5, (SELECT COALESCE(MAX(sort_order), 0) + 1 FROM requirement WHERE kind = ?1))",
+                    params![req.kind.as_str(), code, name, req.condition, req.active],
+                )?;
+            }
+        }
+        crate::audit::append(tx, now, Some(&actor), "requirement_saved", Some(&code), serde_json::json!({"kind": req.kind, "name": name, "active": req.active}))?;
+        requirements(tx)
+    })
+}
+
+pub fn register_requirements(r: &mut Registry) {
+    let managers = Access::Roles(crate::api::MANAGERS);
+    r.add_staff("intake.requirement_list", Access::AnyStaff, "Document requirements per kind of application", |app, _, _: crate::api::Empty| {
+        app.store.read(requirements)
+    });
+    r.add_staff("intake.requirement_save", managers, "Add or change a document requirement", save_requirement);
+}

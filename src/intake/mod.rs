@@ -400,6 +400,7 @@ pub fn register(r: &mut Registry) {
     r.add_staff("intake.open_application", intake, "Start an application for a saved applicant", open_application);
     r.add_staff("intake.code_lists", Access::AnyStaff, "The form's code lists", |_, _, _: Empty| Ok(CodeLists::get()));
     checklist::register(r);
+    checklist::register_requirements(r);
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema, TS)]

@@ -330,6 +330,20 @@ export type RegionSearchRequest = { query: string, level?: Level | null, limit?:
 
 export type RegionSearchResult = { items: Array<RegionHit>, };
 
+export type RequirementList = { items: Array<RequirementView>, };
+
+export type RequirementSaveRequest = { 
+/**
+ * Absent to add a requirement.
+ */
+id?: number | null, kind: ApplicationKind, code: string, name: string, condition: string, active: boolean, };
+
+export type RequirementView = { id: number, kind: ApplicationKind, code: string, name: string, 
+/**
+ * "always", or "under_17_married".
+ */
+condition: string, active: boolean, };
+
 export type Role = "counter_officer" | "recording_operator" | "print_operator" | "supervisor" | "administrator";
 
 export type SaveApplicantResult = { applicant: ApplicantView, 
@@ -450,6 +464,8 @@ export interface Commands {
   "intake.lookup": { request: NikRequest; response: LookupResult };
   "intake.open_application": { request: OpenApplicationRequest; response: ApplicationView };
   "intake.public_status": { request: PublicStatusRequest; response: PublicStatus };
+  "intake.requirement_list": { request: Empty; response: RequirementList };
+  "intake.requirement_save": { request: RequirementSaveRequest; response: RequirementList };
   "intake.return_application": { request: ApplicationIdRequest; response: ChecklistView };
   "intake.save_applicant": { request: Biodata; response: SaveApplicantResult };
   "queue.appointment_create": { request: AppointmentCreateRequest; response: AppointmentView };
