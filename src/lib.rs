@@ -17,6 +17,7 @@ pub mod regions;
 pub mod settings;
 pub mod setup;
 pub mod store;
+pub mod sync;
 pub mod thermal;
 
 pub use app::App;

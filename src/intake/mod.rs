@@ -178,15 +178,8 @@ fn set_status(conn: &Connection, id: &str, status: ApplicationStatus, now: DateT
     )?;
     let view = load_application(conn, id)?;
     crate::audit::append(conn, now, Some(&caller.username), "application_status", Some(&view.number), json!({"status": status, "note": note}))?;
-    outbox(conn, now, id, "application", &json!({"id": id, "number": view.number, "nik": view.nik, "kind": view.kind, "status": status}))?;
+    crate::sync::enqueue(conn, now, id, "application", &json!({"id": id, "number": view.number, "nik": view.nik, "kind": view.kind, "status": status}))?;
     Ok(view)
-}
-
-/// A change the central server must learn about; written in the caller's transaction.
-pub fn outbox(conn: &Connection, now: DateTime<Utc>, record_id: &str, kind: &str, payload: &serde_json::Value) -> Result<()> {
-    conn.prepare_cached("INSERT INTO outbox (record_id, kind, payload, created_at) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![record_id, kind, payload.to_string(), to_db(now)])?;
-    Ok(())
 }
 
 fn today(conn: &Connection, now: DateTime<Utc>) -> Result<NaiveDate> {
@@ -328,7 +321,7 @@ fn save_applicant(app: &App, caller: &Caller, form: Biodata) -> Result<SaveAppli
         }
         let action = if existing.is_some() { "applicant_updated" } else { "applicant_created" };
         crate::audit::append(tx, now, Some(&caller.username), action, Some(&clean.nik), json!({"warnings": warnings}))?;
-        outbox(tx, now, &id, "applicant", &json!({"id": id, "biodata": clean}))?;
+        crate::sync::enqueue(tx, now, &id, "applicant", &json!({"id": id, "biodata": clean}))?;
         let applicant = load_applicant(tx, &clean.nik)?.ok_or_else(|| Error::internal("applicant vanished"))?;
         Ok(SaveApplicantResult { applicant, warnings })
     })

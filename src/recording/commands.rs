@@ -11,7 +11,7 @@ use crate::app::App;
 use crate::auth::{Caller, Role};
 use crate::clock::to_db;
 use crate::error::{Error, ErrorCode, Result};
-use crate::intake::{load_application, outbox, ApplicationView};
+use crate::intake::{load_application, ApplicationView};
 use base64::Engine;
 use rusqlite::{params, Connection, OptionalExtension};
 use schemars::JsonSchema;
@@ -370,7 +370,7 @@ fn finish(app: &App, caller: &Caller, req: RecordingIdRequest) -> Result<Recordi
         )?;
         crate::audit::append(tx, now, Some(&caller.username), "recording_finished", Some(&view.application.number), json!({"receipt": number}))?;
         // The record for central: the biometric bytes travel with the sync (issue 5), referenced here.
-        outbox(
+        crate::sync::enqueue(
             tx,
             now,
             &req.recording_id,
