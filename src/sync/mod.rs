@@ -1,14 +1,8 @@
-//! Sending the office's records to the central server (issue 5). For now: the outbox that every
-//! change the central server must learn about writes into, in the same transaction as the change.
+//! Sending the office's records to the central server and taking its answers back (issue 5).
+//! `outbox`: every change central must learn about, written in the same transaction as the change.
+//! `wire`: the batch format both sides compile.
 
-use crate::clock::to_db;
-use crate::error::Result;
-use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection};
+mod outbox;
+pub mod wire;
 
-/// Queues a record for central; call it inside the transaction that made the change.
-pub fn enqueue(conn: &Connection, now: DateTime<Utc>, record_id: &str, kind: &str, payload: &serde_json::Value) -> Result<()> {
-    conn.prepare_cached("INSERT INTO outbox (record_id, kind, payload, created_at) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![record_id, kind, payload.to_string(), to_db(now)])?;
-    Ok(())
-}
+pub use outbox::enqueue;

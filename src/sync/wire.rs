@@ -1,0 +1,319 @@
+//! What travels between an office hub and `loket-central`: the one definition both sides compile.
+//!
+//! A batch is MessagePack (field names kept, so a newer side can tell an unknown field) compressed
+//! with zstd. Each record's body is nested MessagePack bytes, so central can refuse one bad record
+//! as `invalid` without refusing the batch, and can hash exactly the bytes the office sent.
+//! Photos, signatures and biometric images are `bin` fields: raw bytes, no base64.
+
+use crate::intake::biodata::Biodata;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Bumped when a change would make an older central misread a batch.
+pub const PROTOCOL: u32 = 1;
+pub const BATCH_CONTENT_TYPE: &str = "application/vnd.loket.batch+msgpack";
+pub const BATCH_ENCODING: &str = "zstd";
+/// Central's limit on one compressed batch; the office stays below it (see `MAX_BATCH_BYTES`).
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+/// Central's limit on one batch once decompressed.
+pub const MAX_INFLATED_BYTES: usize = 64 * 1024 * 1024;
+/// The office's cap on the raw bytes of one batch: well under the body limit even uncompressed.
+pub const MAX_BATCH_BYTES: usize = 4 * 1024 * 1024;
+/// The office's cap on records in one batch.
+pub const MAX_BATCH_RECORDS: usize = 200;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Batch {
+    pub protocol: u32,
+    pub records: Vec<WireRecord>,
+}
+
+/// One outbox row. `id` is the change's UUIDv7 (central dedups on it forever); `seq` is the
+/// device's outbox position and `prev_seq` the one before it, so central can tell the highest
+/// contiguous seq even when rows were skipped locally.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WireRecord {
+    pub id: String,
+    pub seq: i64,
+    pub prev_seq: i64,
+    /// `applicant`, `application`, `recording`.
+    pub kind: String,
+    /// The office (kecamatan) code, dotted: `61.01.09`.
+    pub office: String,
+    pub created_at: DateTime<Utc>,
+    /// The kind's body, MessagePack with field names.
+    #[serde(with = "serde_bytes")]
+    pub body: Vec<u8>,
+}
+
+impl WireRecord {
+    /// What central compares when the same id arrives twice.
+    pub fn content_hash(&self) -> String {
+        let mut h = Sha256::new();
+        for part in [self.kind.as_bytes(), self.office.as_bytes(), self.created_at.to_rfc3339().as_bytes()] {
+            h.update((part.len() as u64).to_le_bytes());
+            h.update(part);
+        }
+        h.update(&self.body);
+        hex::encode(h.finalize())
+    }
+
+    /// Bytes of the record's content (what a plain upload would carry).
+    pub fn raw_len(&self) -> usize {
+        self.id.len() + self.kind.len() + self.office.len() + 16 + 25 + self.body.len()
+    }
+}
+
+/// An applicant's biodata as saved (every save is a new change).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicantBody {
+    pub applicant_id: String,
+    pub biodata: Biodata,
+}
+
+/// An application's status change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationBody {
+    pub application_id: String,
+    pub number: String,
+    pub nik: String,
+    pub kind: String,
+    pub status: String,
+}
+
+/// A finished recording: what central verifies and enrolls.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordingBody {
+    pub recording_id: String,
+    pub application_number: String,
+    pub application_kind: String,
+    pub receipt_number: String,
+    pub recorded_at: DateTime<Utc>,
+    pub biodata: Biodata,
+    #[serde(with = "serde_bytes")]
+    pub photo: Vec<u8>,
+    #[serde(with = "serde_bytes")]
+    pub signature: Vec<u8>,
+    pub biometrics: Vec<BiometricBody>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BiometricBody {
+    /// `right_thumb` … `left_little`, `iris_right`, `iris_left`.
+    pub part: String,
+    #[serde(with = "serde_bytes")]
+    pub image: Vec<u8>,
+    pub score: Option<i64>,
+    pub exception_reason: Option<String>,
+}
+
+/// Central's answer to a batch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchResult {
+    /// The highest seq up to which central holds every record of this device.
+    pub contiguous_seq: i64,
+    pub results: Vec<RecordResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordResult {
+    pub id: String,
+    pub seq: i64,
+    pub outcome: Outcome,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Stored now.
+    Accepted,
+    /// Already stored with the same content.
+    Duplicate,
+    /// Stored as refused (bad body, future time): the office quarantines it for a person.
+    Invalid,
+    /// The id is known with different content: never overwritten; quarantined at the office.
+    Conflict,
+}
+
+impl Outcome {
+    /// Whether the office may consider the record delivered without a person looking at it.
+    pub fn delivered(self) -> bool {
+        matches!(self, Outcome::Accepted | Outcome::Duplicate)
+    }
+}
+
+/// `GET /api/v1/device`: who central thinks this device is and how far it got.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeviceState {
+    pub device_id: String,
+    pub office: String,
+    pub contiguous_seq: i64,
+    /// The newest change cursor for this office (the office resets its cursor when it is ahead).
+    pub latest_change: i64,
+}
+
+/// `POST /api/v1/enroll`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnrollRequest {
+    pub token: String,
+    /// The office hub's name, for central's device list.
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Enrollment {
+    pub device_id: String,
+    pub office: String,
+    /// Sent as `Authorization: Bearer <device_id>.<secret>`; central keeps only its hash.
+    pub secret: String,
+}
+
+/// `GET /api/v1/changes?after=N&limit=M`: what central decided, for this office, in cursor order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangePage {
+    pub changes: Vec<Change>,
+    pub more: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub cursor: i64,
+    #[serde(flatten)]
+    pub what: ChangeKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ChangeKind {
+    /// SIAK status of a recording: `PRINT_READY_RECORD`, `DUPLICATE_RECORD`, `ENROLL_FAILURE`.
+    RecordingStatus { recording_id: String, status: String, reason: Option<String> },
+    /// An appointment booked at central for this office's kiosk.
+    Appointment(CentralAppointment),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CentralAppointment {
+    pub id: String,
+    pub booking_code: String,
+    /// The office's service prefix, `A`.
+    pub service: String,
+    /// Local date-time of the slot, `2026-11-24T09:00`.
+    pub slot: String,
+    pub applicant_name: String,
+    pub cancelled: bool,
+}
+
+/// Central's error body for every non-2xx answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WireError {
+    pub code: String,
+    pub message: String,
+}
+
+pub fn encode_body<T: Serialize>(body: &T) -> Vec<u8> {
+    rmp_serde::to_vec_named(body).expect("a body always encodes")
+}
+
+pub fn decode_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+    rmp_serde::from_slice(bytes).map_err(|e| e.to_string())
+}
+
+/// A batch as it goes on the wire: MessagePack, then zstd.
+pub fn encode_batch(batch: &Batch) -> Vec<u8> {
+    let raw = rmp_serde::to_vec_named(batch).expect("a batch always encodes");
+    // Level 1: photos are already JPEG; the gain is in the text parts and costs little CPU.
+    zstd::bulk::compress(&raw, 1).expect("zstd compresses in memory")
+}
+
+/// Decodes a batch; a body that inflates past `MAX_INFLATED_BYTES` is refused (no zip bombs).
+pub fn decode_batch(bytes: &[u8]) -> Result<Batch, String> {
+    use std::io::Read;
+    let decoder = zstd::stream::read::Decoder::new(bytes).map_err(|e| format!("bukan zstd yang sah: {e}"))?;
+    let mut raw = Vec::with_capacity(bytes.len() * 2);
+    decoder.take(MAX_INFLATED_BYTES as u64 + 1).read_to_end(&mut raw).map_err(|e| format!("bukan zstd yang sah: {e}"))?;
+    if raw.len() > MAX_INFLATED_BYTES {
+        return Err(format!("batch melebihi {} MiB setelah dibuka", MAX_INFLATED_BYTES / 1024 / 1024));
+    }
+    rmp_serde::from_slice(&raw).map_err(|e| format!("batch tidak terbaca: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(body: Vec<u8>) -> WireRecord {
+        WireRecord {
+            id: "0193a1b2-0000-7000-8000-000000000001".into(),
+            seq: 7,
+            prev_seq: 6,
+            kind: "recording".into(),
+            office: "61.01.09".into(),
+            created_at: "2026-11-23T01:00:00Z".parse().unwrap(),
+            body,
+        }
+    }
+
+    #[test]
+    fn batch_round_trips_and_binary_stays_binary() {
+        let photo: Vec<u8> = (0..30_000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+        let batch = Batch { protocol: PROTOCOL, records: vec![record(photo.clone())] };
+        let wire = encode_batch(&batch);
+        // Incompressible bytes plus a small header: no base64 (which would be 4/3 of it).
+        assert!(wire.len() < photo.len() + 300, "{} bytes on the wire for {}", wire.len(), photo.len());
+        assert_eq!(decode_batch(&wire).unwrap().records, batch.records);
+    }
+
+    #[test]
+    fn content_hash_changes_with_content_not_with_position() {
+        let a = record(vec![1, 2, 3]);
+        let mut moved = a.clone();
+        moved.seq = 99;
+        moved.prev_seq = 98;
+        assert_eq!(a.content_hash(), moved.content_hash());
+        let mut changed = a.clone();
+        changed.body = vec![1, 2, 4];
+        assert_ne!(a.content_hash(), changed.content_hash());
+    }
+
+    #[test]
+    fn unknown_fields_in_a_body_are_refused() {
+        #[derive(Serialize)]
+        struct Extra<'a> {
+            application_id: &'a str,
+            number: &'a str,
+            nik: &'a str,
+            kind: &'a str,
+            status: &'a str,
+            colour: &'a str,
+        }
+        let bytes = encode_body(&Extra { application_id: "x", number: "n", nik: "1", kind: "baru", status: "s", colour: "red" });
+        let err = decode_body::<ApplicationBody>(&bytes).unwrap_err();
+        assert!(err.contains("colour"), "{err}");
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        assert!(decode_batch(b"not zstd at all").is_err());
+        let not_msgpack = zstd::bulk::compress(b"\xc1\xc1\xc1", 1).unwrap();
+        assert!(decode_batch(&not_msgpack).is_err());
+    }
+
+    #[test]
+    fn a_zip_bomb_is_refused_without_inflating_it_all() {
+        let zeros = vec![0u8; MAX_INFLATED_BYTES + 1024];
+        let bomb = zstd::bulk::compress(&zeros, 3).unwrap();
+        assert!(bomb.len() < 1024 * 1024);
+        let err = decode_batch(&bomb).unwrap_err();
+        assert!(err.contains("melebihi"), "{err}");
+    }
+}
