@@ -14,6 +14,8 @@ pub struct App {
     pub events: crate::events::Events,
     pub clock: Arc<dyn Clock>,
     pub data_dir: PathBuf,
+    /// The uploader's wake-up and live state (`sync::spawn` starts it in the hub).
+    pub sync: Arc<crate::sync::SyncHandle>,
     registry: Registry,
 }
 
@@ -24,7 +26,14 @@ impl App {
 
     pub fn open_with_clock(data_dir: &Path, clock: Arc<dyn Clock>) -> Result<Arc<App>> {
         let store = Store::open_dir(data_dir)?;
-        Ok(Arc::new(App { store, events: Default::default(), clock, data_dir: data_dir.to_path_buf(), registry: registry() }))
+        Ok(Arc::new(App {
+            store,
+            events: Default::default(),
+            clock,
+            data_dir: data_dir.to_path_buf(),
+            sync: Default::default(),
+            registry: registry(),
+        }))
     }
 
     /// Runs one command as the holder of `token`. Blocking: call it off the async threads.
@@ -32,7 +41,11 @@ impl App {
         let started = std::time::Instant::now();
         let out = self.registry.dispatch(self, token, name, payload);
         match &out {
-            Ok(_) => tracing::debug!(command = name, elapsed_us = started.elapsed().as_micros() as u64, "ok"),
+            Ok(_) => {
+                tracing::debug!(command = name, elapsed_us = started.elapsed().as_micros() as u64, "ok");
+                // The command may have added outbox rows; the uploader checks cheaply.
+                self.sync.nudge();
+            }
             Err(e) => tracing::info!(command = name, code = ?e.code, "refused"),
         }
         out
@@ -58,5 +71,6 @@ pub fn registry() -> Registry {
     crate::queue::register(&mut r);
     crate::intake::register(&mut r);
     crate::recording::register(&mut r);
+    crate::sync::register(&mut r);
     r
 }

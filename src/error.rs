@@ -23,6 +23,8 @@ pub enum ErrorCode {
     PayloadTooLarge,
     /// A printer (ticket, receipt) could not be reached; what was saved stays saved.
     PrinterUnavailable,
+    /// The central sync server could not be reached; nothing local is lost.
+    CentralUnavailable,
     AlreadyInitialised,
     NotInitialised,
     Storage,
@@ -40,7 +42,7 @@ impl ErrorCode {
             ErrorCode::NotFound | ErrorCode::UnknownCommand => 404,
             ErrorCode::Conflict | ErrorCode::AlreadyInitialised | ErrorCode::NotInitialised => 409,
             ErrorCode::PayloadTooLarge => 413,
-            ErrorCode::PrinterUnavailable => 503,
+            ErrorCode::PrinterUnavailable | ErrorCode::CentralUnavailable => 503,
             ErrorCode::Storage | ErrorCode::Internal => 500,
         }
     }

@@ -60,6 +60,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Sending records to the central server.
+    Sync {
+        #[command(subcommand)]
+        command: SyncCommand,
+    },
     /// Developer tools: generated bindings.
     #[command(hide = true)]
     Dev {
@@ -81,11 +86,30 @@ enum AuditCommand {
 }
 
 #[derive(Subcommand)]
+enum SyncCommand {
+    /// Enroll this office hub at central with the token `loket-central device add` printed.
+    Enroll { url: String, token: String },
+    /// Online or not, records waiting, last success.
+    Status,
+    /// One exchange with central now (send, then fetch statuses); prints what it did.
+    Run,
+}
+
+#[derive(Subcommand)]
 enum DevCommand {
     /// Write the TypeScript bindings (ui/src/lib/api/types.gen.ts).
     GenTypes { #[arg(long)] out: PathBuf },
     /// Write the OpenAPI document.
     Openapi { #[arg(long)] out: PathBuf },
+    /// Add finished recordings of people from a registry CSV (sync demos, tests, benchmark).
+    SeedBacklog {
+        #[arg(long)]
+        registry: PathBuf,
+        #[arg(long)]
+        count: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 fn main() -> ExitCode {
@@ -184,6 +208,35 @@ fn run(command: Command, data_dir: PathBuf) -> Result<ExitCode, Error> {
                 return Ok(ExitCode::FAILURE);
             }
         }
+        Command::Sync { command } => {
+            let app = App::open(&data_dir)?;
+            match command {
+                SyncCommand::Enroll { url, token } => {
+                    let status = loket::sync::enroll(&app, "cli", loket::sync::EnrollRequest { central_url: url, token })?;
+                    println!("Terdaftar di {} sebagai perangkat {}.", status.central_url.unwrap_or_default(), status.device_id.unwrap_or_default());
+                }
+                SyncCommand::Status => {
+                    println!("{}", serde_json::to_string_pretty(&loket::sync::status(&app)?).map_err(Error::internal)?);
+                }
+                SyncCommand::Run => {
+                    let rt = tokio::runtime::Runtime::new().map_err(Error::internal)?;
+                    match rt.block_on(loket::sync::cycle(&app)) {
+                        Ok(r) if !r.exchanged => {
+                            eprintln!("galat: kantor ini belum terdaftar di server pusat (loket sync enroll URL TOKEN).");
+                            return Ok(ExitCode::FAILURE);
+                        }
+                        Ok(r) => println!(
+                            "Terkirim {}, dikarantina {}, dikirim ulang {}, perubahan dari pusat {}.",
+                            r.sent, r.quarantined, r.resent_after_loss, r.changes_applied
+                        ),
+                        Err(f) => {
+                            eprintln!("galat: {}", f.message());
+                            return Ok(ExitCode::FAILURE);
+                        }
+                    }
+                }
+            }
+        }
         Command::Dev { command } => {
             let registry = loket::app::registry();
             let (out, text) = match command {
@@ -191,6 +244,13 @@ fn run(command: Command, data_dir: PathBuf) -> Result<ExitCode, Error> {
                 DevCommand::Openapi { out } => {
                     let doc = loket::api::openapi_document(&registry);
                     (out, serde_json::to_string_pretty(&doc).map_err(Error::internal)?)
+                }
+                DevCommand::SeedBacklog { registry, count, seed } => {
+                    let app = App::open(&data_dir)?;
+                    let people = loket::sync::backlog::read_people(&registry)?;
+                    let n = loket::sync::backlog::seed(&app, &people, count, seed)?;
+                    println!("{n} perekaman ditambahkan ke antrean kirim.");
+                    return Ok(ExitCode::SUCCESS);
                 }
             };
             std::fs::write(&out, text).map_err(|e| Error::field("out", e.to_string()))?;

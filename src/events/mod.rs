@@ -28,6 +28,8 @@ pub enum Event {
     QueueChanged,
     /// A ticket was called or recalled to a counter.
     TicketCalled(Announcement),
+    /// The link to central changed (sent, failed, waiting count): headers fetch `sync.status`.
+    SyncChanged,
 }
 
 pub struct Events {

@@ -50,6 +50,8 @@ pub async fn serve(app: Arc<App>, listener: tokio::net::TcpListener, ui_dir: Opt
     let addr = listener.local_addr()?;
     println!("Loket hub listening on http://{addr}");
     tracing::info!(%addr, "hub listening");
+    // The hub process is the one that sends the office's records to central.
+    crate::sync::spawn(app.clone());
     axum::serve(listener, router(app, ui_dir)).await
 }
 

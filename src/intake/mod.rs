@@ -194,7 +194,7 @@ pub struct ApplicantView {
     pub updated_at: String,
 }
 
-fn load_applicant(conn: &Connection, nik: &str) -> Result<Option<ApplicantView>> {
+pub(crate) fn load_applicant(conn: &Connection, nik: &str) -> Result<Option<ApplicantView>> {
     Ok(conn
         .query_row(
             "SELECT id, nik, kk_number, full_name, sex, birth_place, birth_date, blood_type, religion, marital_status, occupation,

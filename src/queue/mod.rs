@@ -16,7 +16,7 @@ pub use board::Board;
 pub use config::QueuePolicy;
 pub use metrics::{Metrics, MetricsRequest, Stats};
 pub use printing::{print_ticket, ticket_pdf};
-pub use tickets::{IssueRequest, IssuedTicket};
+pub use tickets::{import_central_appointment, IssueRequest, IssuedTicket};
 
 use crate::api::Registry;
 use crate::auth::Role;

@@ -285,3 +285,35 @@ pub fn register(r: &mut Registry) {
         create_appointment(app, &c.username, req)
     });
 }
+
+/// An appointment booked at central for this office, as the sync pull delivers it. Applying it
+/// again (after a cursor reset) changes nothing; a cancellation never undoes a check-in.
+pub fn import_central_appointment(conn: &Connection, now: DateTime<Utc>, a: &crate::sync::wire::CentralAppointment) -> Result<()> {
+    let office = require_office(conn)?;
+    let Ok(svc) = service_by_prefix(conn, &a.service) else {
+        tracing::warn!(booking = %a.booking_code, service = %a.service, "central appointment for an unknown service skipped");
+        return Ok(());
+    };
+    let Some(slot) = chrono::NaiveDateTime::parse_from_str(&a.slot, "%Y-%m-%dT%H:%M")
+        .ok()
+        .and_then(|t| t.and_local_timezone(office.offset()).single())
+    else {
+        tracing::warn!(booking = %a.booking_code, slot = %a.slot, "central appointment with an unreadable slot skipped");
+        return Ok(());
+    };
+    let status = if a.cancelled { "cancelled" } else { "booked" };
+    let changed = conn.execute(
+        "INSERT INTO appointment (id, booking_code, service_id, day, slot_at, applicant_name, status, source, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'central', ?8)
+         ON CONFLICT (id) DO UPDATE SET service_id = excluded.service_id, day = excluded.day, slot_at = excluded.slot_at,
+             applicant_name = excluded.applicant_name, status = excluded.status
+         WHERE appointment.status <> 'checked_in'
+         ON CONFLICT (booking_code) DO NOTHING",
+        params![a.id, a.booking_code, svc.id, slot.date_naive().format("%Y-%m-%d").to_string(), to_db(slot.with_timezone(&Utc)),
+                a.applicant_name, status, to_db(now)],
+    )?;
+    if changed > 0 {
+        crate::audit::append(conn, now, None, "appointment_from_central", Some(&a.booking_code), serde_json::json!({"status": status}))?;
+    }
+    Ok(())
+}

@@ -242,7 +242,7 @@ pub struct RecordingIdRequest {
 }
 
 /// The folder the office's scanners write to: setting `recording.scanner_dir`, else `DATA/scanner`.
-fn scanner(app: &App) -> Result<FolderScanner> {
+pub(super) fn scanner(app: &App) -> Result<FolderScanner> {
     let dir = app.store.read(|c| crate::settings::get_raw(c, "recording.scanner_dir"))?;
     Ok(FolderScanner::new(dir.map(std::path::PathBuf::from).unwrap_or_else(|| app.data_dir.join("scanner"))))
 }
@@ -369,14 +369,20 @@ fn finish(app: &App, caller: &Caller, req: RecordingIdRequest) -> Result<Recordi
             params![view.application.id, to_db(now), caller.staff_id, format!("Bukti perekaman {number}")],
         )?;
         crate::audit::append(tx, now, Some(&caller.username), "recording_finished", Some(&view.application.number), json!({"receipt": number}))?;
-        // The record for central: the biometric bytes travel with the sync (issue 5), referenced here.
+        // The record for central. The biodata is a snapshot (the applicant may be edited later);
+        // the photo, signature and biometrics never change after this, so sync reads them from
+        // the recording when it sends.
+        let biodata = crate::intake::load_applicant(tx, &view.application.nik)?
+            .ok_or_else(|| Error::internal("applicant of a recording vanished"))?
+            .biodata;
         crate::sync::enqueue(
             tx,
             now,
             &req.recording_id,
             "recording",
-            &json!({"id": req.recording_id, "application": view.application.number, "nik": view.application.nik,
-                    "status": "BIO_CAPTURED", "receipt_number": number}),
+            &json!({"id": req.recording_id, "application": view.application.number, "application_kind": view.application.kind,
+                    "nik": view.application.nik, "status": "BIO_CAPTURED", "receipt_number": number,
+                    "recorded_at": now, "biodata": biodata}),
         )?;
         load(tx, &req.recording_id)
     })

@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_queue.sql"),
     include_str!("migrations/0003_intake.sql"),
     include_str!("migrations/0004_recording.sql"),
+    include_str!("migrations/0005_sync.sql"),
 ];
 
 pub fn schema_version() -> u32 {

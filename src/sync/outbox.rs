@@ -1,14 +1,122 @@
 //! The outbox: every change the central server must learn about, written in the same transaction
-//! as the change. The uploader reads it in `seq` order.
+//! as the change. The uploader reads it in `seq` order and turns each row into a wire record.
 
+use super::wire::{self, ApplicantBody, ApplicationBody, BiometricBody, RecordingBody, WireRecord};
 use crate::clock::to_db;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::Value;
 
 /// Queues a record for central; call it inside the transaction that made the change.
-pub fn enqueue(conn: &Connection, now: DateTime<Utc>, record_id: &str, kind: &str, payload: &serde_json::Value) -> Result<()> {
-    conn.prepare_cached("INSERT INTO outbox (record_id, kind, payload, created_at) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![record_id, kind, payload.to_string(), to_db(now)])?;
+pub fn enqueue(conn: &Connection, now: DateTime<Utc>, record_id: &str, kind: &str, payload: &Value) -> Result<()> {
+    conn.prepare_cached("INSERT INTO outbox (change_id, record_id, kind, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![uuid::Uuid::now_v7().to_string(), record_id, kind, payload.to_string(), to_db(now)])?;
     Ok(())
+}
+
+/// One outbox row as stored.
+#[derive(Debug, Clone)]
+pub struct OutboxRow {
+    pub seq: i64,
+    pub change_id: String,
+    pub record_id: String,
+    pub kind: String,
+    pub payload: String,
+    pub created_at: String,
+}
+
+fn row(r: &rusqlite::Row) -> rusqlite::Result<OutboxRow> {
+    Ok(OutboxRow { seq: r.get(0)?, change_id: r.get(1)?, record_id: r.get(2)?, kind: r.get(3)?, payload: r.get(4)?, created_at: r.get(5)? })
+}
+
+/// Up to `limit` rows not yet delivered, oldest first, with the seq of the row before the first.
+pub fn waiting(conn: &Connection, limit: usize) -> Result<(i64, Vec<OutboxRow>)> {
+    let rows: Vec<OutboxRow> = conn
+        .prepare_cached(
+            "SELECT seq, change_id, record_id, kind, payload, created_at FROM outbox
+             WHERE delivered_at IS NULL ORDER BY seq LIMIT ?1",
+        )?
+        .query_map([limit as i64], row)?
+        .collect::<rusqlite::Result<_>>()?;
+    let prev = match rows.first() {
+        Some(first) => conn
+            .query_row("SELECT MAX(seq) FROM outbox WHERE seq < ?1", [first.seq], |r| r.get::<_, Option<i64>>(0))?
+            .unwrap_or(0),
+        None => 0,
+    };
+    Ok((prev, rows))
+}
+
+/// The row with this seq (for a supervisor re-sending a quarantined record).
+pub fn by_seq(conn: &Connection, seq: i64) -> Result<Option<OutboxRow>> {
+    Ok(conn
+        .query_row("SELECT seq, change_id, record_id, kind, payload, created_at FROM outbox WHERE seq = ?1", [seq], row)
+        .optional()?)
+}
+
+fn field<'a>(payload: &'a Value, name: &str) -> Result<&'a Value> {
+    payload.get(name).ok_or_else(|| Error::internal(format!("outbox payload without {name}")))
+}
+
+fn text(payload: &Value, name: &str) -> Result<String> {
+    Ok(field(payload, name)?.as_str().unwrap_or_default().to_string())
+}
+
+/// The wire form of an outbox row. A recording's photo, signature and biometrics are read from the
+/// recording itself: they never change once it is finished, so every send carries the same bytes.
+pub fn to_wire(conn: &Connection, office: &str, prev_seq: i64, row: &OutboxRow) -> Result<WireRecord> {
+    let payload: Value = serde_json::from_str(&row.payload).map_err(Error::internal)?;
+    let body = match row.kind.as_str() {
+        "applicant" => wire::encode_body(&ApplicantBody {
+            applicant_id: text(&payload, "id")?,
+            biodata: serde_json::from_value(field(&payload, "biodata")?.clone()).map_err(Error::internal)?,
+        }),
+        "application" => wire::encode_body(&ApplicationBody {
+            application_id: text(&payload, "id")?,
+            number: text(&payload, "number")?,
+            nik: text(&payload, "nik")?,
+            kind: text(&payload, "kind")?,
+            status: text(&payload, "status")?,
+        }),
+        "recording" => wire::encode_body(&recording_body(conn, &payload)?),
+        other => return Err(Error::internal(format!("outbox kind {other} has no wire form"))),
+    };
+    Ok(WireRecord {
+        id: row.change_id.clone(),
+        seq: row.seq,
+        prev_seq,
+        kind: row.kind.clone(),
+        office: office.to_string(),
+        created_at: crate::clock::from_db(&row.created_at),
+        body,
+    })
+}
+
+fn recording_body(conn: &Connection, payload: &Value) -> Result<RecordingBody> {
+    let id = text(payload, "id")?;
+    let (photo, signature): (Option<Vec<u8>>, Option<Vec<u8>>) =
+        conn.query_row("SELECT photo, signature FROM recording WHERE id = ?1", [&id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let biometrics = conn
+        .prepare_cached("SELECT part, image, score, exception_reason FROM biometric WHERE recording_id = ?1 ORDER BY part")?
+        .query_map([&id], |r| {
+            Ok(BiometricBody {
+                part: r.get(0)?,
+                image: r.get::<_, Option<Vec<u8>>>(1)?.unwrap_or_default(),
+                score: r.get(2)?,
+                exception_reason: r.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(RecordingBody {
+        recording_id: id,
+        application_number: text(payload, "application")?,
+        application_kind: text(payload, "application_kind")?,
+        receipt_number: text(payload, "receipt_number")?,
+        recorded_at: serde_json::from_value(field(payload, "recorded_at")?.clone()).map_err(Error::internal)?,
+        biodata: serde_json::from_value(field(payload, "biodata")?.clone()).map_err(Error::internal)?,
+        photo: photo.unwrap_or_default(),
+        signature: signature.unwrap_or_default(),
+        biometrics,
+    })
 }
