@@ -71,17 +71,18 @@ pub fn seed(app: &App, people: &[Person], count: usize, seed: u64) -> Result<usi
     let now = app.now();
     let mut done = 0;
     while done < count {
+        // People go on from earlier seeded backlogs: a second recording of the same NIK would be a duplicate.
+        let base: usize = app.store.read(|c| Ok(c.query_row("SELECT COUNT(*) FROM application WHERE number LIKE 'PMH-SEED-%'", [], |r| r.get::<_, i64>(0))?))? as usize;
         let chunk: Vec<(Person, Vec<u8>, Vec<u8>)> = (done..count.min(done + 500))
-            .map(|i| (people[i % people.len()].clone(), synthetic_photo(&mut rng), synthetic_signature(&mut rng)))
+            .map(|i| (people[(base + i) % people.len()].clone(), synthetic_photo(&mut rng), synthetic_signature(&mut rng)))
             .collect();
-        let first = done;
         done += chunk.len();
         app.store.write(move |tx| {
             let operator: String = tx.query_row("SELECT id FROM staff ORDER BY created_at LIMIT 1", [], |r| r.get(0))?;
             let office = crate::setup::require_office(tx)?;
             let village = crate::regions::children(&office.district_code).first().map(|v| v.code.clone()).unwrap_or_default();
             for (i, (p, photo, signature)) in chunk.into_iter().enumerate() {
-                let n = first + i + 1;
+                let n = base + i + 1;
                 let applicant_id = uuid::Uuid::now_v7().to_string();
                 tx.execute(
                     "INSERT INTO applicant (id, nik, kk_number, full_name, sex, birth_place, birth_date, blood_type, religion, marital_status,

@@ -35,12 +35,14 @@ pub struct Central {
     auth: String,
     /// Time for a request with no body; a batch gets more per byte (see `batch_timeout`).
     pub timeout: Duration,
+    /// The slowest link a batch is given time for.
+    pub min_kbit_s: u64,
 }
 
-/// Enough time for the body at 128 kbit/s on top of the base timeout: a slow but working link
+/// Enough time for the body at `min_kbit_s` on top of the base timeout: a slow but working link
 /// must not look dead, a hung one must.
-pub fn batch_timeout(base: Duration, bytes: usize) -> Duration {
-    base + Duration::from_millis((bytes as u64 * 8) / 128)
+pub fn batch_timeout(base: Duration, bytes: usize, min_kbit_s: u64) -> Duration {
+    base + Duration::from_millis((bytes as u64 * 8) / min_kbit_s.max(1))
 }
 
 fn client() -> reqwest::Client {
@@ -76,6 +78,8 @@ fn transport(e: reqwest::Error) -> Failure {
         "waktu habis".to_string()
     } else if e.is_connect() {
         "tidak dapat tersambung".to_string()
+    } else if e.is_request() || e.is_body() {
+        "sambungan terputus".to_string()
     } else {
         e.to_string()
     };
@@ -103,8 +107,8 @@ pub async fn enroll(url: &str, token: &str, name: &str, timeout: Duration) -> Re
 }
 
 impl Central {
-    pub fn new(url: &str, device_id: &str, secret: &str, timeout: Duration) -> Central {
-        Central { http: client(), base: normalise(url), auth: format!("Bearer {device_id}.{secret}"), timeout }
+    pub fn new(url: &str, device_id: &str, secret: &str, timeout: Duration, min_kbit_s: u64) -> Central {
+        Central { http: client(), base: normalise(url), auth: format!("Bearer {device_id}.{secret}"), timeout, min_kbit_s }
     }
 
     async fn get<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T, Failure> {
@@ -125,7 +129,7 @@ impl Central {
 
     /// Sends one encoded batch (`wire::encode_batch`). Central has committed it when this returns Ok.
     pub async fn send_batch(&self, encoded: Vec<u8>) -> Result<BatchResult, Failure> {
-        let timeout = batch_timeout(self.timeout, encoded.len());
+        let timeout = batch_timeout(self.timeout, encoded.len(), self.min_kbit_s);
         let resp = self
             .http
             .post(format!("{}/api/v1/batches", self.base))

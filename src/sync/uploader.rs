@@ -26,6 +26,8 @@ pub struct Timing {
     pub interval: Duration,
     pub backoff_base: Duration,
     pub backoff_cap: Duration,
+    /// The slowest link a batch gets time for (kbit/s) on top of `timeout`.
+    pub min_kbit_s: u64,
 }
 
 impl Default for Timing {
@@ -35,12 +37,14 @@ impl Default for Timing {
             interval: Duration::from_secs(60),
             backoff_base: Duration::from_secs(1),
             backoff_cap: Duration::from_secs(300),
+            min_kbit_s: 128,
         }
     }
 }
 
 impl Timing {
-    /// `LOKET_SYNC_TIMEOUT_MS`, `LOKET_SYNC_INTERVAL_MS`, `LOKET_SYNC_BACKOFF_BASE_MS`, `LOKET_SYNC_BACKOFF_CAP_MS`.
+    /// `LOKET_SYNC_TIMEOUT_MS`, `LOKET_SYNC_INTERVAL_MS`, `LOKET_SYNC_BACKOFF_BASE_MS`,
+    /// `LOKET_SYNC_BACKOFF_CAP_MS`, `LOKET_SYNC_MIN_KBIT_S`.
     pub fn from_env() -> Timing {
         let ms = |name: &str, default: Duration| {
             std::env::var(name).ok().and_then(|v| v.parse().ok()).map(Duration::from_millis).unwrap_or(default)
@@ -51,6 +55,7 @@ impl Timing {
             interval: ms("LOKET_SYNC_INTERVAL_MS", d.interval),
             backoff_base: ms("LOKET_SYNC_BACKOFF_BASE_MS", d.backoff_base),
             backoff_cap: ms("LOKET_SYNC_BACKOFF_CAP_MS", d.backoff_cap),
+            min_kbit_s: std::env::var("LOKET_SYNC_MIN_KBIT_S").ok().and_then(|v| v.parse().ok()).unwrap_or(d.min_kbit_s),
         }
     }
 
@@ -212,7 +217,8 @@ pub async fn cycle(app: &Arc<App>) -> std::result::Result<CycleReport, Failure> 
 }
 
 async fn exchange(app: &Arc<App>, creds: &Credentials) -> std::result::Result<CycleReport, Failure> {
-    let central = Central::new(&creds.central_url, &creds.device_id, &creds.secret, app.sync.timing.timeout);
+    let t = &app.sync.timing;
+    let central = Central::new(&creds.central_url, &creds.device_id, &creds.secret, t.timeout, t.min_kbit_s);
     let mut report = CycleReport { exchanged: true, ..Default::default() };
 
     // Central may have been restored from an older backup: whatever it no longer holds goes again.
