@@ -156,3 +156,50 @@ fn an_application_with_open_checks_cannot_be_recorded() {
     assert_eq!(e.code, ErrorCode::Conflict);
     assert!(e.message.contains("belum siap direkam"));
 }
+
+/// What the desk's screen reads: the scanner folder, the stored photo and signature; and the kiosk
+/// finds the application by the receipt number once it is recorded.
+#[test]
+fn the_desk_sees_its_scanner_folder_and_stored_media() {
+    let o = common::office();
+    let application = ready_application(&o);
+    let operator = o.staff_with("rina", &["recording_operator"]);
+    let scanner = o.dir.path().join("scanner");
+    let info = o.call(&operator, "recording.scanner_dir", json!({})).unwrap();
+    assert_eq!(info["dir"], scanner.display().to_string());
+    assert_eq!(info["exists"], false);
+    std::fs::create_dir_all(&scanner).unwrap();
+    assert_eq!(o.call(&operator, "recording.scanner_dir", json!({})).unwrap()["exists"], true);
+
+    let id = o.call(&operator, "recording.start", json!({"application_id": application})).unwrap()["id"].as_str().unwrap().to_string();
+    let empty = o.call(&operator, "recording.media", json!({"recording_id": id})).unwrap();
+    assert_eq!(empty, json!({"photo_base64": null, "signature_base64": null}));
+    let e = o.call(&operator, "recording.media", json!({"recording_id": "nope"})).unwrap_err();
+    assert_eq!((e.code, e.field.as_deref()), (ErrorCode::NotFound, Some("recording_id")));
+
+    o.call(&operator, "recording.photo", json!({"recording_id": id, "image_base64": b64(&photo_jpeg())})).unwrap();
+    o.call(&operator, "recording.signature", json!({"recording_id": id, "image_base64": b64(&signature_png())})).unwrap();
+    let media = o.call(&operator, "recording.media", json!({"recording_id": id})).unwrap();
+    let decode = |v: &Value| base64::engine::general_purpose::STANDARD.decode(v.as_str().unwrap()).unwrap();
+    let photo = image::load_from_memory_with_format(&decode(&media["photo_base64"]), image::ImageFormat::Jpeg).unwrap();
+    assert_eq!((photo.width(), photo.height()), (300, 400), "the normalised photo, not the upload");
+    let sig = image::load_from_memory_with_format(&decode(&media["signature_base64"]), image::ImageFormat::Png).unwrap();
+    assert!(sig.color().has_alpha());
+
+    for stem in ["right_thumb", "right_index", "right_middle", "right_ring", "right_little", "left_thumb", "left_index", "left_middle", "left_ring", "left_little"] {
+        std::fs::write(scanner.join(format!("{stem}.png")), ridges(300, 300)).unwrap();
+    }
+    for stem in ["iris_right", "iris_left"] {
+        std::fs::write(scanner.join(format!("{stem}.png")), ridges(400, 300)).unwrap();
+    }
+    o.call(&operator, "recording.import_biometrics", json!({"recording_id": id})).unwrap();
+    let done = o.call(&operator, "recording.finish", json!({"recording_id": id})).unwrap();
+    let receipt = done["receipt_number"].as_str().unwrap();
+    let status = o.app.call(None, "intake.public_status", json!({"number": receipt.to_lowercase()})).unwrap();
+    assert_eq!(status["number"], done["application"]["number"]);
+    assert_eq!(status["status"], "recorded");
+
+    // Nobody outside the desk reads a photo.
+    let officer = o.staff_with("budi2", &["counter_officer"]);
+    assert_eq!(o.call(&officer, "recording.media", json!({"recording_id": id})).unwrap_err().code, ErrorCode::Forbidden);
+}

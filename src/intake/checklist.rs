@@ -268,7 +268,8 @@ fn find(app: &App, req: FindRequest) -> Result<ApplicationList> {
 #[derive(Debug, Clone, Deserialize, JsonSchema, TS)]
 #[serde(deny_unknown_fields)]
 pub struct PublicStatusRequest {
-    /// The application number on the slip or receipt (or its QR code's content).
+    /// The application number on the return slip, or the receipt number of the recording receipt
+    /// (or either QR code's content).
     pub number: String,
 }
 
@@ -286,7 +287,12 @@ fn public_status(app: &App, req: PublicStatusRequest) -> Result<PublicStatus> {
     let key = req.number.trim().to_uppercase();
     app.store.read(|c| {
         let id: Option<String> = c
-            .query_row("SELECT id FROM application WHERE number = ?1 OR upper(id) = ?1", [&key], |r| r.get(0))
+            .query_row(
+                "SELECT id FROM application WHERE number = ?1 OR upper(id) = ?1
+                 OR id = (SELECT application_id FROM recording WHERE receipt_number = ?1)",
+                [&key],
+                |r| r.get(0),
+            )
             .map(Some)
             .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
         let id = id.ok_or_else(|| Error { code: ErrorCode::NotFound, ..Error::field("number", format!("Nomor permohonan {key} tidak ditemukan.")) })?;

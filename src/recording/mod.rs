@@ -2,7 +2,13 @@
 
 pub mod biometrics;
 mod commands;
+mod desk;
 pub mod photo;
 pub mod signature;
 
-pub use commands::{receipt_pdf, register, RECORDING_ROLES};
+pub use commands::{receipt_pdf, RECORDING_ROLES};
+
+pub fn register(r: &mut crate::api::Registry) {
+    commands::register(r);
+    desk::register(r);
+}

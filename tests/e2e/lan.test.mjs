@@ -313,10 +313,10 @@ test('LAN browser: office setup, staff management and a counter officer’s firs
     assert.match(await tid('home-greeting').innerText(), new RegExp(OFFICER.fullName));
     await tid('tile-queue').waitFor();
     await tid('tile-documents').waitFor();
-    // The queue tile is live (the counter screen); the document check is not built yet.
+    // Both tiles are live: the counter screen and the intake.
     assert.equal(await tid('tile-queue').getAttribute('href'), '#/counter');
-    assert.match(await tid('tile-documents').innerText(), /Segera hadir/);
-    for (const id of ['tile-staff', 'tile-audit', 'tile-settings', 'nav-staff', 'nav-audit', 'nav-settings']) {
+    assert.equal(await tid('tile-documents').getAttribute('href'), '#/intake');
+    for (const id of ['tile-staff', 'tile-audit', 'tile-settings', 'tile-recording', 'nav-staff', 'nav-audit', 'nav-settings', 'nav-recording']) {
       assert.equal(await tid(id).count(), 0, `${id} must not be shown to a counter officer`);
     }
     assert.equal(await page.getByRole('link', { name: 'Pegawai' }).count(), 0);

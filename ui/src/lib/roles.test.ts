@@ -2,11 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { canOpen, tilesFor } from './roles';
 
 describe('home tiles per role', () => {
-  it('gives a counter officer only counter tiles, the queue one live', () => {
+  it('gives a recording operator the recording desk only', () => {
+    const tiles = tilesFor(['recording_operator']);
+    expect(tiles.map((t) => [t.id, t.href])).toEqual([['recording', '/recording']]);
+    expect(canOpen(['recording_operator'], 'recording')).toBe(true);
+    expect(canOpen(['recording_operator'], 'intake')).toBe(false);
+    expect(canOpen(['supervisor'], 'recording')).toBe(true);
+  });
+
+  it('gives a counter officer only counter tiles: the queue and the intake', () => {
     const tiles = tilesFor(['counter_officer']);
     expect(tiles.map((t) => t.id)).toEqual(['queue', 'documents']);
     expect(tiles.find((t) => t.id === 'queue')?.href).toBe('/counter');
-    expect(tiles.find((t) => t.id === 'documents')?.href).toBeUndefined();
+    expect(tiles.find((t) => t.id === 'documents')?.href).toBe('/intake');
+    expect(canOpen(['counter_officer'], 'intake')).toBe(true);
+    expect(canOpen(['counter_officer'], 'recording')).toBe(false);
+    expect(canOpen(['counter_officer'], 'requirements')).toBe(false);
     expect(canOpen(['counter_officer'], 'staff')).toBe(false);
     expect(canOpen(['counter_officer'], 'counter')).toBe(true);
     expect(canOpen(['counter_officer'], 'queue-settings')).toBe(false);
@@ -17,12 +28,32 @@ describe('home tiles per role', () => {
     expect(canOpen(['supervisor'], 'queue-metrics')).toBe(true);
     expect(canOpen(['administrator'], 'queue-settings')).toBe(true);
     expect(canOpen(['administrator'], 'counter')).toBe(false);
-    expect(tilesFor(['administrator']).map((t) => t.id)).toEqual(['queue-settings', 'queue-metrics', 'staff', 'audit', 'settings']);
+    expect(tilesFor(['administrator']).map((t) => t.id)).toEqual([
+      'queue-settings',
+      'queue-metrics',
+      'requirements',
+      'staff',
+      'audit',
+      'settings',
+    ]);
+    expect(canOpen(['administrator'], 'recording')).toBe(false);
+    expect(canOpen(['administrator'], 'requirements')).toBe(true);
   });
 
   it('shows shared tiles once for a supervisor who is also administrator', () => {
     const ids = tilesFor(['administrator', 'supervisor']).map((t) => t.id);
-    expect(ids).toEqual(['queue', 'queue-settings', 'queue-metrics', 'daily-report', 'staff', 'audit', 'settings']);
+    expect(ids).toEqual([
+      'queue',
+      'documents',
+      'recording',
+      'queue-settings',
+      'queue-metrics',
+      'requirements',
+      'daily-report',
+      'staff',
+      'audit',
+      'settings',
+    ]);
     expect(canOpen(['administrator'], 'audit')).toBe(true);
   });
 });

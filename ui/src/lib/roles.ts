@@ -13,11 +13,24 @@ export function roleLabelKey(role: Role): MessageKey {
   return `role.${role}` as MessageKey;
 }
 
-export type Screen = 'staff' | 'audit' | 'settings' | 'counter' | 'queue-settings' | 'queue-metrics';
+export type Screen =
+  | 'staff'
+  | 'audit'
+  | 'settings'
+  | 'counter'
+  | 'queue-settings'
+  | 'queue-metrics'
+  | 'intake'
+  | 'recording'
+  | 'requirements';
 
 const MANAGERS: readonly Role[] = ['supervisor', 'administrator'];
 /** Who works a counter: the counter officer, or a supervisor covering one (as the hub allows). */
 const COUNTER_ROLES: readonly Role[] = ['counter_officer', 'supervisor'];
+/** Who takes applicants' files (intake.*): as the hub allows. */
+const INTAKE_ROLES: readonly Role[] = ['counter_officer', 'supervisor'];
+/** Who records (recording.*): the recording operator, or a supervisor. */
+const RECORDING_ROLES: readonly Role[] = ['recording_operator', 'supervisor'];
 
 /** Which roles may open a live screen. */
 export const SCREEN_ROLES: Record<Screen, readonly Role[]> = {
@@ -27,6 +40,9 @@ export const SCREEN_ROLES: Record<Screen, readonly Role[]> = {
   counter: COUNTER_ROLES,
   'queue-settings': MANAGERS,
   'queue-metrics': MANAGERS,
+  intake: INTAKE_ROLES,
+  recording: RECORDING_ROLES,
+  requirements: MANAGERS,
 };
 
 export function canOpen(roles: readonly Role[], screen: Screen): boolean {
@@ -44,17 +60,20 @@ export interface Tile {
 const TILES_BY_ROLE: Record<Role, readonly Tile[]> = {
   counter_officer: [
     { id: 'queue', title: 'tile.queue', desc: 'tile.queue.desc', href: '/counter' },
-    { id: 'documents', title: 'tile.documents', desc: 'tile.documents.desc' },
+    { id: 'documents', title: 'tile.documents', desc: 'tile.documents.desc', href: '/intake' },
   ],
-  recording_operator: [{ id: 'recording', title: 'tile.recording', desc: 'tile.recording.desc' }],
+  recording_operator: [{ id: 'recording', title: 'tile.recording', desc: 'tile.recording.desc', href: '/recording' }],
   print_operator: [
     { id: 'printing', title: 'tile.printing', desc: 'tile.printing.desc' },
     { id: 'blanks', title: 'tile.blanks', desc: 'tile.blanks.desc' },
   ],
   supervisor: [
     { id: 'queue', title: 'tile.queue', desc: 'tile.queue.desc', href: '/counter' },
+    { id: 'documents', title: 'tile.documents', desc: 'tile.documents.desc', href: '/intake' },
+    { id: 'recording', title: 'tile.recording', desc: 'tile.recording.desc', href: '/recording' },
     { id: 'queue-settings', title: 'tile.queue_settings', desc: 'tile.queue_settings.desc', href: '/queue-settings' },
     { id: 'queue-metrics', title: 'tile.queue_metrics', desc: 'tile.queue_metrics.desc', href: '/queue-metrics' },
+    { id: 'requirements', title: 'tile.requirements', desc: 'tile.requirements.desc', href: '/requirements' },
     { id: 'daily-report', title: 'tile.daily_report', desc: 'tile.daily_report.desc' },
     { id: 'staff', title: 'tile.staff', desc: 'tile.staff.desc', href: '/staff' },
     { id: 'audit', title: 'tile.audit', desc: 'tile.audit.desc', href: '/audit' },
@@ -63,6 +82,7 @@ const TILES_BY_ROLE: Record<Role, readonly Tile[]> = {
   administrator: [
     { id: 'queue-settings', title: 'tile.queue_settings', desc: 'tile.queue_settings.desc', href: '/queue-settings' },
     { id: 'queue-metrics', title: 'tile.queue_metrics', desc: 'tile.queue_metrics.desc', href: '/queue-metrics' },
+    { id: 'requirements', title: 'tile.requirements', desc: 'tile.requirements.desc', href: '/requirements' },
     { id: 'staff', title: 'tile.staff', desc: 'tile.staff.desc', href: '/staff' },
     { id: 'audit', title: 'tile.audit', desc: 'tile.audit.desc', href: '/audit' },
     { id: 'settings', title: 'tile.settings', desc: 'tile.settings.desc', href: '/settings' },

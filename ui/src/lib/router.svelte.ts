@@ -29,3 +29,15 @@ export function navigate(path: string, opts: { replace?: boolean } = {}): void {
   }
   router.path = path;
 }
+
+/** The route without its query: `/intake?ticket=…` → `/intake`. */
+export function pathOf(full: string): string {
+  const i = full.indexOf('?');
+  return i >= 0 ? full.slice(0, i) : full;
+}
+
+/** The query of a route: `/intake?ticket=…&number=A-001`. */
+export function queryOf(full: string): URLSearchParams {
+  const i = full.indexOf('?');
+  return new URLSearchParams(i >= 0 ? full.slice(i + 1) : '');
+}

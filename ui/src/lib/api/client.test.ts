@@ -112,6 +112,33 @@ describe('api client over HTTP (LAN browser)', () => {
   });
 });
 
+describe('one call as another person (a supervisor approving at a desk)', () => {
+  it('sends that token, keeps the session token, and never signs this window out', async () => {
+    const fetch = vi.fn(async () => jsonResponse(401, { code: 'UNAUTHENTICATED', message: 'Sesi berakhir.' }));
+    const client = new ApiClient({ fetch, host: () => ({}), storage: () => memoryStorage() });
+    client.setToken('operator');
+    const signedOut = vi.fn();
+    client.onAuthFailure(signedOut);
+    const err = await client
+      .callAs('supervisor-token', 'recording.approve_exception', { recording_id: 'r', part: { finger: 'left_little' } })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).code).toBe('UNAUTHENTICATED');
+    const init = (fetch.mock.calls[0] as unknown as [string, RequestInit])[1];
+    expect((init.headers as Record<string, string>).authorization).toBe('Bearer supervisor-token');
+    expect(signedOut).not.toHaveBeenCalled();
+    expect(client.getToken()).toBe('operator');
+  });
+
+  it('passes that token to the rpc command inside Tauri', async () => {
+    const invoke = vi.fn(async () => ({}));
+    const client = new ApiClient({ host: () => ({ __TAURI_INTERNALS__: { invoke } }), storage: () => undefined });
+    client.setToken('operator');
+    await client.callAs('sup', 'auth.logout', {});
+    expect(invoke).toHaveBeenCalledWith('rpc', { name: 'auth.logout', token: 'sup', payload: {} });
+  });
+});
+
 describe('api client inside Tauri', () => {
   it('uses __TAURI_INTERNALS__.invoke("rpc") and not fetch', async () => {
     const invoke = vi.fn(async () => ({ idle_timeout_minutes: 15, lan_access: false }));

@@ -135,15 +135,27 @@ export class ApiClient {
     }
   }
 
-  private async send(name: string, payload: unknown): Promise<unknown> {
+  /**
+   * One call with another person's token (a supervisor approving at this desk), leaving this
+   * window's session alone: an error here never signs this window out.
+   */
+  async callAs<K extends CommandName>(token: string, name: K, payload: RequestOf<K>): Promise<ResponseOf<K>> {
+    try {
+      return (await this.send(name, payload, token)) as ResponseOf<K>;
+    } catch (e) {
+      throw toApiError(e);
+    }
+  }
+
+  private async send(name: string, payload: unknown, token: string | null = this.token): Promise<unknown> {
     const tauri = this.host()?.__TAURI_INTERNALS__;
     if (tauri && typeof tauri.invoke === 'function') {
-      return tauri.invoke('rpc', { name, token: this.token, payload });
+      return tauri.invoke('rpc', { name, token, payload });
     }
     const f = this.fetchImpl ?? (globalThis.fetch as FetchLike | undefined);
     if (!f) throw new ApiError(NETWORK_ERROR, NETWORK_MESSAGE);
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (this.token) headers.authorization = 'Bearer ' + this.token;
+    if (token) headers.authorization = 'Bearer ' + token;
     let res: Response;
     try {
       res = await f(this.baseUrl + name, {

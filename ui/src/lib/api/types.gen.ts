@@ -154,9 +154,19 @@ export type CropBox = { x: number, y: number, width: number, height: number, };
 
 export type Empty = Record<string, never>;
 
-export type ErrorCode = "BAD_REQUEST" | "VALIDATION" | "UNAUTHENTICATED" | "WRONG_PASSWORD" | "ACCOUNT_LOCKED" | "ACCOUNT_INACTIVE" | "PASSWORD_CHANGE_REQUIRED" | "FORBIDDEN" | "NOT_FOUND" | "UNKNOWN_COMMAND" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "PRINTER_UNAVAILABLE" | "ALREADY_INITIALISED" | "NOT_INITIALISED" | "STORAGE" | "INTERNAL";
+export type EnrollRequest = { 
+/**
+ * The central server's address, `https://sync.dukcapil.example.go.id`.
+ */
+central_url: string, 
+/**
+ * The one-time token `loket-central device add` printed.
+ */
+token: string, };
 
-export type Event = { "topic": "queue_changed" } | { "topic": "ticket_called" } & Announcement;
+export type ErrorCode = "BAD_REQUEST" | "VALIDATION" | "UNAUTHENTICATED" | "WRONG_PASSWORD" | "ACCOUNT_LOCKED" | "ACCOUNT_INACTIVE" | "PASSWORD_CHANGE_REQUIRED" | "FORBIDDEN" | "NOT_FOUND" | "UNKNOWN_COMMAND" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "PRINTER_UNAVAILABLE" | "CENTRAL_UNAVAILABLE" | "ALREADY_INITIALISED" | "NOT_INITIALISED" | "STORAGE" | "INTERNAL";
+
+export type Event = { "topic": "queue_changed" } | { "topic": "ticket_called" } & Announcement | { "topic": "sync_changed" };
 
 export type ExceptionRequest = { recording_id: string, part: BiometricPart, reason: string, 
 /**
@@ -270,9 +280,28 @@ export type PublicStatus = { number: string, kind_label: string, status: Applica
 
 export type PublicStatusRequest = { 
 /**
- * The application number on the slip or receipt (or its QR code's content).
+ * The application number on the return slip, or the receipt number of the recording receipt
+ * (or either QR code's content).
  */
 number: string, };
+
+export type QuarantineList = { items: Array<QuarantinedRecord>, };
+
+export type QuarantineRequest = { seq: bigint, };
+
+export type QuarantinedRecord = { seq: bigint, 
+/**
+ * `applicant`, `application`, `recording`.
+ */
+kind: string, 
+/**
+ * What a person recognises: name and NIK, or the application number.
+ */
+label: string, 
+/**
+ * `invalid`, `conflict`, `unsendable`.
+ */
+outcome: string, reason: string | null, created_at: string, };
 
 export type QueuePolicy = { 
 /**
@@ -307,6 +336,16 @@ ticket_paper_mm: number, };
 export type ReadyList = { items: Array<ApplicationView>, };
 
 export type RecordingIdRequest = { recording_id: string, };
+
+export type RecordingMedia = { 
+/**
+ * The normalised photo (300×400 JPEG), base64; null until taken.
+ */
+photo_base64: string | null, 
+/**
+ * The cleaned signature (transparent PNG), base64; null until taken.
+ */
+signature_base64: string | null, };
 
 export type RecordingView = { id: string, status: string, application: ApplicationView, has_photo: boolean, photo_checks: Array<PhotoCheck>, has_signature: boolean, parts: Array<PartState>, receipt_number: string | null, started_at: string, finished_at: string | null, 
 /**
@@ -351,6 +390,17 @@ export type SaveApplicantResult = { applicant: ApplicantView,
  * Differences with the NIK (sex, birth date) and other flags, for the officer to confirm.
  */
 warnings: Array<string>, };
+
+export type ScannerDir = { 
+/**
+ * The folder the fingerprint and iris software writes to (setting `recording.scanner_dir`,
+ * else `DATA/scanner`).
+ */
+dir: string, 
+/**
+ * Whether the folder exists now (the import fails until it does).
+ */
+exists: boolean, };
 
 export type ServiceKind = "recording" | "replacement" | "pickup" | "letter" | "other";
 
@@ -432,6 +482,34 @@ within_standard: number | null,
  */
 waiting_buckets: Array<number>, };
 
+export type SyncSettings = { 
+/**
+ * Warn supervisors when nothing has synced for this many days (1–60).
+ */
+warn_after_days: number, };
+
+export type SyncStatus = { 
+/**
+ * Whether this hub has been enrolled at a central server.
+ */
+enrolled: boolean, central_url: string | null, device_id: string | null, 
+/**
+ * `true` after a successful exchange, `false` after a failed one, `null` before the first try.
+ */
+online: boolean | null, 
+/**
+ * Records not yet committed at central.
+ */
+waiting: bigint, oldest_waiting_at: string | null, last_success_at: string | null, last_attempt_at: string | null, last_error: string | null, next_attempt_at: string | null, 
+/**
+ * Records central refused, waiting for a supervisor.
+ */
+quarantined: bigint, warn_after_days: number, 
+/**
+ * For supervisors: nothing has reached central for too long.
+ */
+warning: string | null, };
+
 export type TicketIdRequest = { ticket_id: string, };
 
 export type TicketStatus = "waiting" | "called" | "serving" | "parked" | "done" | "no_show" | "closed";
@@ -498,8 +576,10 @@ export interface Commands {
   "recording.finish": { request: RecordingIdRequest; response: RecordingView };
   "recording.get": { request: RecordingIdRequest; response: RecordingView };
   "recording.import_biometrics": { request: RecordingIdRequest; response: RecordingView };
+  "recording.media": { request: RecordingIdRequest; response: RecordingMedia };
   "recording.photo": { request: PhotoRequest; response: RecordingView };
   "recording.ready_list": { request: Empty; response: ReadyList };
+  "recording.scanner_dir": { request: Empty; response: ScannerDir };
   "recording.signature": { request: SignatureRequest; response: RecordingView };
   "recording.start": { request: StartRecordingRequest; response: RecordingView };
   "regions.children": { request: RegionChildrenRequest; response: RegionList };
@@ -515,6 +595,13 @@ export interface Commands {
   "staff.reactivate": { request: StaffIdRequest; response: StaffView };
   "staff.reset_password": { request: StaffResetPasswordRequest; response: StaffView };
   "staff.update": { request: StaffUpdateRequest; response: StaffView };
+  "sync.enroll": { request: EnrollRequest; response: SyncStatus };
+  "sync.now": { request: Empty; response: SyncStatus };
+  "sync.quarantine_dismiss": { request: QuarantineRequest; response: QuarantineList };
+  "sync.quarantine_list": { request: Empty; response: QuarantineList };
+  "sync.quarantine_resend": { request: QuarantineRequest; response: QuarantineList };
+  "sync.settings": { request: SyncSettings; response: SyncStatus };
+  "sync.status": { request: Empty; response: SyncStatus };
 }
 
 export type CommandName = keyof Commands;

@@ -1,6 +1,8 @@
 // UI text in Bahasa Indonesia (first) and English. Both languages must have exactly the same keys;
 // a unit test checks this. `{name}` placeholders are filled by `t()`.
 
+import { intakeEn, intakeId } from './dict-intake';
+
 const id = {
   'app.name': 'Loket KTP-el',
   'app.loading': 'Memuat…',
@@ -106,8 +108,8 @@ const id = {
   'home.no_tiles': 'Akun Anda belum memiliki peran. Hubungi supervisor atau administrator.',
   'tile.queue': 'Antrian & Loket',
   'tile.queue.desc': 'Panggil antrian dan layani pemohon di loket.',
-  'tile.documents': 'Pemeriksaan Dokumen',
-  'tile.documents.desc': 'Periksa kelengkapan dokumen pemohon.',
+  'tile.documents': 'Pendaftaran & Dokumen',
+  'tile.documents.desc': 'Biodata pemohon, jenis permohonan, dan pemeriksaan kelengkapan dokumen.',
   'tile.recording': 'Perekaman KTP-el',
   'tile.recording.desc': 'Rekam foto, sidik jari, iris, dan tanda tangan.',
   'tile.printing': 'Cetak KTP-el',
@@ -445,6 +447,8 @@ const id = {
   'qm.by_counter': 'Per loket',
   'qm.by_officer': 'Per petugas',
   'qm.empty': 'Belum ada antrian pada rentang tanggal ini.',
+
+  ...intakeId,
 } as const;
 
 export type MessageKey = keyof typeof id;
@@ -555,8 +559,8 @@ const en: Dictionary = {
   'home.no_tiles': 'Your account has no roles yet. Contact a supervisor or administrator.',
   'tile.queue': 'Queue & Counter',
   'tile.queue.desc': 'Call the queue and serve applicants at the counter.',
-  'tile.documents': 'Document Check',
-  'tile.documents.desc': 'Check that the applicant’s documents are complete.',
+  'tile.documents': 'Intake & Documents',
+  'tile.documents.desc': 'Applicant biodata, kind of application and the document check.',
   'tile.recording': 'KTP-el Recording',
   'tile.recording.desc': 'Capture photo, fingerprints, iris and signature.',
   'tile.printing': 'KTP-el Printing',
@@ -894,6 +898,8 @@ const en: Dictionary = {
   'qm.by_counter': 'Per counter',
   'qm.by_officer': 'Per officer',
   'qm.empty': 'No queue in this date range.',
+
+  ...intakeEn,
 };
 
 export type Lang = 'id' | 'en';
