@@ -6,12 +6,12 @@ SHELL := /bin/bash
 
 DEB_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libjavascriptcoregtk-4.1-dev \
   libsoup-3.0-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev xvfb xauth \
-  chromium chromium-driver webkit2gtk-driver poppler-utils zbar-tools e2fsprogs
+  chromium chromium-driver webkit2gtk-driver poppler-utils zbar-tools e2fsprogs postgresql
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)
 
-.PHONY: run test deps deb ui-deps e2e-deps tauri-driver ui build desktop test-rust test-ui test-e2e bench bench-slow-disk types
+.PHONY: run test deps deb ui-deps e2e-deps tauri-driver ui build desktop test-rust test-ui test-e2e test-central bench bench-slow-disk types
 
 ## make run: the desktop app on the default data directory; without a display, the hub and its URL.
 run: deb ui
@@ -23,7 +23,7 @@ run: deb ui
 	fi
 
 ## make test: every crate's tests, the UI's unit tests and both end-to-end tests.
-test: deps ui test-ui test-rust build test-e2e
+test: deps ui test-ui test-rust test-central build test-e2e
 
 deps: deb ui-deps e2e-deps tauri-driver
 
@@ -54,12 +54,21 @@ test-ui: ui-deps
 test-rust: ui
 	cargo test -p loket -p loket-desktop --features loket-desktop/custom-protocol
 
+## loket-central's tests twice: on SQLite, then on a throwaway PostgreSQL cluster (scripts/test-postgres.sh
+## starts it on 127.0.0.1 with trust auth and removes it afterwards). The sync tests start the office hub
+## binary, so it is built first.
+test-central: deb
+	cargo build -p loket
+	cargo test -p loket-central
+	scripts/test-postgres.sh run cargo test -p loket-central
+
 build: ui
 	cargo build -p loket -p loket-desktop --features loket-desktop/custom-protocol
 
 test-e2e: build e2e-deps tauri-driver
 	cd tests/e2e && node --test --test-concurrency=1 lan.test.mjs
 	cd tests/e2e && node --test --test-concurrency=1 queue.test.mjs
+	cd tests/e2e && node --test --test-concurrency=1 intake.test.mjs
 	cd tests/e2e && xvfb-run -a -s "-screen 0 1366x768x24" node --test --test-concurrency=1 desktop.test.mjs
 
 ## Regenerate the TypeScript bindings from the Rust types (a test fails when they are stale).

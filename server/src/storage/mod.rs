@@ -1,0 +1,201 @@
+//! Storage behind one trait, so a kecamatan pilot runs on a SQLite file and a kabupaten or province
+//! on PostgreSQL with the same rules. The backends only do primitives inside a transaction; every
+//! decision (dedup outcome, contiguous seq, verification, adjudication) lives above, once.
+//!
+//! Both backends run one writer at a time (SQLite: one connection; PostgreSQL: a transaction-level
+//! advisory lock). Besides keeping the NIK duplicate check honest, that makes change cursors commit
+//! in the order they were handed out, so an office pulling `after=N` can never skip a change.
+
+mod postgres;
+mod sqlite;
+
+use crate::error::{Code, Error, Result};
+use chrono::{DateTime, Utc};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Where the data lives.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// A data directory holding `central.db`.
+    Sqlite(PathBuf),
+    /// `postgres://user@host:port/db`.
+    Postgres(String),
+}
+
+pub fn open(target: &Target) -> Result<Arc<dyn Storage>> {
+    match target {
+        Target::Sqlite(dir) => Ok(Arc::new(sqlite::SqliteStorage::open(dir)?)),
+        Target::Postgres(url) => Ok(Arc::new(postgres::PgStorage::open(url)?)),
+    }
+}
+
+pub trait Storage: Send + Sync {
+    /// Runs `f` in one write transaction; commits when it returns Ok, rolls back otherwise.
+    fn write_dyn(&self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()>;
+    /// Runs `f` in a read-only transaction (one consistent snapshot).
+    fn read_dyn(&self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()>;
+    /// For logs and `status`: "SQLite /path/central.db", "PostgreSQL db@host".
+    fn describe(&self) -> String;
+}
+
+impl dyn Storage {
+    pub fn write<R>(&self, f: impl FnOnce(&mut dyn Tx) -> Result<R>) -> Result<R> {
+        run(f, |g| self.write_dyn(g))
+    }
+
+    pub fn read<R>(&self, f: impl FnOnce(&mut dyn Tx) -> Result<R>) -> Result<R> {
+        run(f, |g| self.read_dyn(g))
+    }
+}
+
+/// Adapts a typed `FnOnce` to the object-safe `FnMut` the backends take.
+fn run<R>(
+    f: impl FnOnce(&mut dyn Tx) -> Result<R>,
+    exec: impl FnOnce(&mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()>,
+) -> Result<R> {
+    let mut f = Some(f);
+    let mut out = None;
+    exec(&mut |tx| {
+        let f = f.take().ok_or_else(|| Error::internal("transaction body ran twice"))?;
+        out = Some(f(tx)?);
+        Ok(())
+    })?;
+    out.ok_or_else(|| Error::new(Code::Internal, "Transaksi selesai tanpa hasil."))
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenRow {
+    pub office: String,
+    pub label: String,
+    pub expires_at: DateTime<Utc>,
+    pub used: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeviceRow {
+    pub id: String,
+    pub office: String,
+    pub name: String,
+    pub secret_hash: String,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub contiguous_seq: i64,
+    pub last_seen_at: Option<DateTime<Utc>>,
+}
+
+/// A record as stored: what the office sent, plus whether central refused its content.
+#[derive(Debug, Clone)]
+pub struct NewRecord<'a> {
+    pub id: &'a str,
+    pub device_id: &'a str,
+    pub seq: i64,
+    pub prev_seq: i64,
+    pub kind: &'a str,
+    pub office: &'a str,
+    pub created_at: DateTime<Utc>,
+    pub content_hash: &'a str,
+    pub body: &'a [u8],
+    pub received_at: DateTime<Utc>,
+    /// `Some(reason)` for a record stored as invalid.
+    pub invalid_reason: Option<&'a str>,
+}
+
+/// One person in the registry (the SIAK mirror). Names are stored normalised (upper case, single spaces).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Person {
+    pub nik: String,
+    pub full_name: String,
+    /// `L` or `P`.
+    pub sex: String,
+    pub birth_place: String,
+    /// `YYYY-MM-DD`.
+    pub birth_date: String,
+    pub kk_number: Option<String>,
+}
+
+/// The SIAK status of one recording as central last decided it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordingState {
+    pub recording_id: String,
+    pub record_id: String,
+    pub nik: String,
+    pub office: String,
+    pub status: String,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppointmentRow {
+    pub id: String,
+    pub office: String,
+    pub booking_code: String,
+    pub service: String,
+    pub slot: String,
+    pub applicant_name: String,
+    pub cancelled: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Stored records grouped by office, kind and outcome (`accepted` or `invalid`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RecordCount {
+    pub office: String,
+    pub kind: String,
+    pub outcome: String,
+    pub count: i64,
+}
+
+/// The primitives a backend offers inside a transaction. Methods take owned-or-borrowed plain data;
+/// none of them decides anything.
+pub trait Tx {
+    // Enrollment tokens and devices.
+    fn insert_token(&mut self, hash: &str, office: &str, label: &str, created_at: DateTime<Utc>, expires_at: DateTime<Utc>) -> Result<()>;
+    fn token(&mut self, hash: &str) -> Result<Option<TokenRow>>;
+    fn use_token(&mut self, hash: &str, device_id: &str, at: DateTime<Utc>) -> Result<()>;
+    fn insert_device(&mut self, device: &DeviceRow) -> Result<()>;
+    fn device(&mut self, id: &str) -> Result<Option<DeviceRow>>;
+    fn devices(&mut self) -> Result<Vec<DeviceRow>>;
+    fn set_device_revoked(&mut self, id: &str, at: DateTime<Utc>) -> Result<()>;
+    fn set_device_progress(&mut self, id: &str, contiguous_seq: i64, last_seen_at: DateTime<Utc>) -> Result<()>;
+
+    // Records.
+    fn record_hash(&mut self, id: &str) -> Result<Option<String>>;
+    fn insert_record(&mut self, record: &NewRecord) -> Result<()>;
+    /// Keeps the rejected copy of a conflicting record for a person at central to compare.
+    fn insert_conflict(&mut self, record_id: &str, device_id: &str, seq: i64, content_hash: &str, at: DateTime<Utc>) -> Result<()>;
+    /// Notes that this device's `seq` (following `prev_seq`) was answered; a second note is ignored.
+    fn mark_seq(&mut self, device_id: &str, seq: i64, prev_seq: i64) -> Result<()>;
+    /// The lowest answered seq of this device whose `prev_seq` is the given one.
+    fn next_seq(&mut self, device_id: &str, prev_seq: i64) -> Result<Option<i64>>;
+
+    // Registry.
+    fn person(&mut self, nik: &str) -> Result<Option<Person>>;
+    fn upsert_person(&mut self, person: &Person) -> Result<()>;
+    fn registry_size(&mut self) -> Result<i64>;
+
+    // Recording statuses.
+    fn recording(&mut self, recording_id: &str) -> Result<Option<RecordingState>>;
+    /// Another recording of this NIK already print-ready: its recording id.
+    fn print_ready_elsewhere(&mut self, nik: &str, recording_id: &str) -> Result<Option<String>>;
+    fn set_recording(&mut self, state: &RecordingState, at: DateTime<Utc>) -> Result<()>;
+
+    // Changes for the offices to pull.
+    /// The highest cursor handed out to any office (0 when none).
+    fn last_cursor(&mut self) -> Result<i64>;
+    fn insert_change(&mut self, cursor: i64, office: &str, body_json: &str, at: DateTime<Utc>) -> Result<()>;
+    fn changes_after(&mut self, office: &str, after: i64, limit: i64) -> Result<Vec<(i64, String)>>;
+    fn latest_change(&mut self, office: &str) -> Result<i64>;
+
+    // Appointments booked at central.
+    fn insert_appointment(&mut self, appointment: &AppointmentRow) -> Result<()>;
+    /// By id or by booking code.
+    fn appointment(&mut self, id_or_code: &str) -> Result<Option<AppointmentRow>>;
+    fn set_appointment_cancelled(&mut self, id: &str) -> Result<()>;
+
+    // Reading for `status` and tests.
+    fn record_counts(&mut self) -> Result<Vec<RecordCount>>;
+    fn record_ids(&mut self, device_id: &str) -> Result<Vec<String>>;
+    fn conflict_count(&mut self) -> Result<i64>;
+    fn recording_statuses(&mut self) -> Result<Vec<RecordingState>>;
+}

@@ -1,0 +1,402 @@
+//! The SQLite backend: `central.db` in the data directory. WAL, synchronous=FULL, one writer
+//! connection (SQLite allows one writer anyway; waiting on a mutex is cheaper than on busy retries),
+//! and a few reader connections so authentication and pulls do not wait behind a large batch.
+
+use super::{AppointmentRow, DeviceRow, NewRecord, Person, RecordCount, RecordingState, Storage, TokenRow, Tx};
+use crate::error::{Code, Error, Result};
+use chrono::{DateTime, Utc};
+use loket::clock::{from_db, to_db};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Marks the file as central's ("LKCE"), so a hub's `loket.db` is never migrated by mistake.
+const APPLICATION_ID: i64 = 0x4C4B_4345;
+const MIGRATIONS: &[&str] = &[include_str!("migrations/sqlite/0001_init.sql")];
+const MAX_IDLE_READERS: usize = 4;
+
+pub struct SqliteStorage {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+fn connect(path: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;")?;
+    Ok(conn)
+}
+
+impl SqliteStorage {
+    pub fn open(dir: &Path) -> Result<SqliteStorage> {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            Error::new(Code::Storage, format!("Folder data {} tidak dapat dibuat: {e}", dir.display()))
+        })?;
+        let path = dir.join("central.db");
+        let mut conn = connect(&path).map_err(|_| {
+            Error::new(Code::Storage, format!("Basis data {} tidak dapat dibuka.", path.display()))
+        })?;
+        let app_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let has_tables: bool =
+            conn.query_row("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table')", [], |r| r.get(0))?;
+        if app_id != APPLICATION_ID && (app_id != 0 || has_tables) {
+            return Err(Error::new(Code::Storage, format!("{} bukan basis data loket-central; tidak disentuh.", path.display())));
+        }
+        if version > MIGRATIONS.len() as i64 {
+            return Err(Error::new(
+                Code::Storage,
+                format!("{} dibuat oleh versi loket-central yang lebih baru (skema {version}); perbarui program ini.", path.display()),
+            ));
+        }
+        conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tracing::info!(version = i + 1, "sqlite migration applied");
+        }
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        tx.commit()?;
+        Ok(SqliteStorage { path, writer: Mutex::new(conn), readers: Mutex::new(Vec::new()) })
+    }
+}
+
+impl Storage for SqliteStorage {
+    fn write_dyn(&self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
+        // A panic inside `f` rolled its transaction back on unwind; the connection is still good.
+        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        f(&mut SqliteTx(&tx))?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn read_dyn(&self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
+        let idle = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let mut conn = match idle {
+            Some(c) => c,
+            None => connect(&self.path)?,
+        };
+        let result = (|| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+            f(&mut SqliteTx(&tx))?;
+            tx.rollback()?;
+            Ok(())
+        })();
+        let mut idle = self.readers.lock().unwrap_or_else(|p| p.into_inner());
+        if idle.len() < MAX_IDLE_READERS {
+            idle.push(conn);
+        }
+        result
+    }
+
+    fn describe(&self) -> String {
+        format!("SQLite {}", self.path.display())
+    }
+}
+
+struct SqliteTx<'a>(&'a Connection);
+
+fn time(s: String) -> DateTime<Utc> {
+    from_db(&s)
+}
+
+fn opt_time(s: Option<String>) -> Option<DateTime<Utc>> {
+    s.map(time)
+}
+
+fn device_row(r: &rusqlite::Row) -> rusqlite::Result<DeviceRow> {
+    Ok(DeviceRow {
+        id: r.get(0)?,
+        office: r.get(1)?,
+        name: r.get(2)?,
+        secret_hash: r.get(3)?,
+        created_at: time(r.get(4)?),
+        revoked_at: opt_time(r.get(5)?),
+        contiguous_seq: r.get(6)?,
+        last_seen_at: opt_time(r.get(7)?),
+    })
+}
+
+const DEVICE_COLUMNS: &str = "id, office, name, secret_hash, created_at, revoked_at, contiguous_seq, last_seen_at";
+
+fn recording_row(r: &rusqlite::Row) -> rusqlite::Result<RecordingState> {
+    Ok(RecordingState {
+        recording_id: r.get(0)?,
+        record_id: r.get(1)?,
+        nik: r.get(2)?,
+        office: r.get(3)?,
+        status: r.get(4)?,
+        reason: r.get(5)?,
+    })
+}
+
+impl Tx for SqliteTx<'_> {
+    fn insert_token(&mut self, hash: &str, office: &str, label: &str, created_at: DateTime<Utc>, expires_at: DateTime<Utc>) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO enroll_token (token_hash, office, label, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![hash, office, label, to_db(created_at), to_db(expires_at)],
+        )?;
+        Ok(())
+    }
+
+    fn token(&mut self, hash: &str) -> Result<Option<TokenRow>> {
+        Ok(self
+            .0
+            .query_row("SELECT office, label, expires_at, used_at IS NOT NULL FROM enroll_token WHERE token_hash = ?1", [hash], |r| {
+                Ok(TokenRow { office: r.get(0)?, label: r.get(1)?, expires_at: time(r.get(2)?), used: r.get(3)? })
+            })
+            .optional()?)
+    }
+
+    fn use_token(&mut self, hash: &str, device_id: &str, at: DateTime<Utc>) -> Result<()> {
+        self.0.execute("UPDATE enroll_token SET used_at = ?2, device_id = ?3 WHERE token_hash = ?1", params![hash, to_db(at), device_id])?;
+        Ok(())
+    }
+
+    fn insert_device(&mut self, d: &DeviceRow) -> Result<()> {
+        self.0.execute(
+            &format!("INSERT INTO device ({DEVICE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
+            params![
+                d.id,
+                d.office,
+                d.name,
+                d.secret_hash,
+                to_db(d.created_at),
+                d.revoked_at.map(to_db),
+                d.contiguous_seq,
+                d.last_seen_at.map(to_db)
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn device(&mut self, id: &str) -> Result<Option<DeviceRow>> {
+        Ok(self
+            .0
+            .prepare_cached(&format!("SELECT {DEVICE_COLUMNS} FROM device WHERE id = ?1"))?
+            .query_row([id], device_row)
+            .optional()?)
+    }
+
+    fn devices(&mut self) -> Result<Vec<DeviceRow>> {
+        let mut stmt = self.0.prepare(&format!("SELECT {DEVICE_COLUMNS} FROM device ORDER BY office, created_at"))?;
+        let rows = stmt.query_map([], device_row)?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    fn set_device_revoked(&mut self, id: &str, at: DateTime<Utc>) -> Result<()> {
+        self.0.execute("UPDATE device SET revoked_at = ?2 WHERE id = ?1", params![id, to_db(at)])?;
+        Ok(())
+    }
+
+    fn set_device_progress(&mut self, id: &str, contiguous_seq: i64, last_seen_at: DateTime<Utc>) -> Result<()> {
+        self.0
+            .prepare_cached("UPDATE device SET contiguous_seq = ?2, last_seen_at = ?3 WHERE id = ?1")?
+            .execute(params![id, contiguous_seq, to_db(last_seen_at)])?;
+        Ok(())
+    }
+
+    fn record_hash(&mut self, id: &str) -> Result<Option<String>> {
+        Ok(self.0.prepare_cached("SELECT content_hash FROM record WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?)
+    }
+
+    fn insert_record(&mut self, r: &NewRecord) -> Result<()> {
+        self.0
+            .prepare_cached(
+                "INSERT INTO record (id, device_id, seq, prev_seq, kind, office, created_at, content_hash, body, received_at, outcome, reason)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?
+            .execute(params![
+                r.id,
+                r.device_id,
+                r.seq,
+                r.prev_seq,
+                r.kind,
+                r.office,
+                to_db(r.created_at),
+                r.content_hash,
+                r.body,
+                to_db(r.received_at),
+                if r.invalid_reason.is_some() { "invalid" } else { "accepted" },
+                r.invalid_reason
+            ])?;
+        Ok(())
+    }
+
+    fn insert_conflict(&mut self, record_id: &str, device_id: &str, seq: i64, content_hash: &str, at: DateTime<Utc>) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO conflict (record_id, device_id, seq, content_hash, received_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![record_id, device_id, seq, content_hash, to_db(at)],
+        )?;
+        Ok(())
+    }
+
+    fn mark_seq(&mut self, device_id: &str, seq: i64, prev_seq: i64) -> Result<()> {
+        self.0
+            .prepare_cached("INSERT INTO device_seq (device_id, seq, prev_seq) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")?
+            .execute(params![device_id, seq, prev_seq])?;
+        Ok(())
+    }
+
+    fn next_seq(&mut self, device_id: &str, prev_seq: i64) -> Result<Option<i64>> {
+        Ok(self
+            .0
+            .prepare_cached("SELECT MIN(seq) FROM device_seq WHERE device_id = ?1 AND prev_seq = ?2")?
+            .query_row(params![device_id, prev_seq], |r| r.get(0))?)
+    }
+
+    fn person(&mut self, nik: &str) -> Result<Option<Person>> {
+        Ok(self
+            .0
+            .prepare_cached("SELECT nik, full_name, sex, birth_place, birth_date, kk_number FROM person WHERE nik = ?1")?
+            .query_row([nik], |r| {
+                Ok(Person {
+                    nik: r.get(0)?,
+                    full_name: r.get(1)?,
+                    sex: r.get(2)?,
+                    birth_place: r.get(3)?,
+                    birth_date: r.get(4)?,
+                    kk_number: r.get(5)?,
+                })
+            })
+            .optional()?)
+    }
+
+    fn upsert_person(&mut self, p: &Person) -> Result<()> {
+        self.0
+            .prepare_cached(
+                "INSERT INTO person (nik, full_name, sex, birth_place, birth_date, kk_number) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (nik) DO UPDATE SET full_name = excluded.full_name, sex = excluded.sex,
+                   birth_place = excluded.birth_place, birth_date = excluded.birth_date, kk_number = excluded.kk_number",
+            )?
+            .execute(params![p.nik, p.full_name, p.sex, p.birth_place, p.birth_date, p.kk_number])?;
+        Ok(())
+    }
+
+    fn registry_size(&mut self) -> Result<i64> {
+        Ok(self.0.query_row("SELECT COUNT(*) FROM person", [], |r| r.get(0))?)
+    }
+
+    fn recording(&mut self, recording_id: &str) -> Result<Option<RecordingState>> {
+        Ok(self
+            .0
+            .prepare_cached("SELECT recording_id, record_id, nik, office, status, reason FROM recording_status WHERE recording_id = ?1")?
+            .query_row([recording_id], recording_row)
+            .optional()?)
+    }
+
+    fn print_ready_elsewhere(&mut self, nik: &str, recording_id: &str) -> Result<Option<String>> {
+        Ok(self
+            .0
+            .prepare_cached(
+                "SELECT recording_id FROM recording_status
+                 WHERE nik = ?1 AND status = 'PRINT_READY_RECORD' AND recording_id <> ?2 ORDER BY updated_at LIMIT 1",
+            )?
+            .query_row([nik, recording_id], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn set_recording(&mut self, s: &RecordingState, at: DateTime<Utc>) -> Result<()> {
+        self.0
+            .prepare_cached(
+                "INSERT INTO recording_status (recording_id, record_id, nik, office, status, reason, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (recording_id) DO UPDATE SET record_id = excluded.record_id, nik = excluded.nik,
+                   office = excluded.office, status = excluded.status, reason = excluded.reason, updated_at = excluded.updated_at",
+            )?
+            .execute(params![s.recording_id, s.record_id, s.nik, s.office, s.status, s.reason, to_db(at)])?;
+        Ok(())
+    }
+
+    fn last_cursor(&mut self) -> Result<i64> {
+        Ok(self.0.prepare_cached("SELECT COALESCE(MAX(cursor), 0) FROM change")?.query_row([], |r| r.get(0))?)
+    }
+
+    fn insert_change(&mut self, cursor: i64, office: &str, body_json: &str, at: DateTime<Utc>) -> Result<()> {
+        self.0
+            .prepare_cached("INSERT INTO change (cursor, office, body, created_at) VALUES (?1, ?2, ?3, ?4)")?
+            .execute(params![cursor, office, body_json, to_db(at)])?;
+        Ok(())
+    }
+
+    fn changes_after(&mut self, office: &str, after: i64, limit: i64) -> Result<Vec<(i64, String)>> {
+        let mut stmt =
+            self.0.prepare_cached("SELECT cursor, body FROM change WHERE office = ?1 AND cursor > ?2 ORDER BY cursor LIMIT ?3")?;
+        let rows = stmt.query_map(params![office, after, limit], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    fn latest_change(&mut self, office: &str) -> Result<i64> {
+        Ok(self
+            .0
+            .prepare_cached("SELECT COALESCE(MAX(cursor), 0) FROM change WHERE office = ?1")?
+            .query_row([office], |r| r.get(0))?)
+    }
+
+    fn insert_appointment(&mut self, a: &AppointmentRow) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO appointment (id, office, booking_code, service, slot, applicant_name, cancelled, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![a.id, a.office, a.booking_code, a.service, a.slot, a.applicant_name, a.cancelled, to_db(a.created_at)],
+        )?;
+        Ok(())
+    }
+
+    fn appointment(&mut self, id_or_code: &str) -> Result<Option<AppointmentRow>> {
+        Ok(self
+            .0
+            .query_row(
+                "SELECT id, office, booking_code, service, slot, applicant_name, cancelled, created_at FROM appointment
+                 WHERE id = ?1 OR booking_code = ?1",
+                [id_or_code],
+                |r| {
+                    Ok(AppointmentRow {
+                        id: r.get(0)?,
+                        office: r.get(1)?,
+                        booking_code: r.get(2)?,
+                        service: r.get(3)?,
+                        slot: r.get(4)?,
+                        applicant_name: r.get(5)?,
+                        cancelled: r.get(6)?,
+                        created_at: time(r.get(7)?),
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    fn set_appointment_cancelled(&mut self, id: &str) -> Result<()> {
+        self.0.execute("UPDATE appointment SET cancelled = 1 WHERE id = ?1", [id])?;
+        Ok(())
+    }
+
+    fn record_counts(&mut self) -> Result<Vec<RecordCount>> {
+        let mut stmt =
+            self.0.prepare("SELECT office, kind, outcome, COUNT(*) FROM record GROUP BY office, kind, outcome ORDER BY office, kind, outcome")?;
+        let rows = stmt
+            .query_map([], |r| Ok(RecordCount { office: r.get(0)?, kind: r.get(1)?, outcome: r.get(2)?, count: r.get(3)? }))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    fn record_ids(&mut self, device_id: &str) -> Result<Vec<String>> {
+        let mut stmt = self.0.prepare("SELECT id FROM record WHERE device_id = ?1 ORDER BY seq, id")?;
+        let rows = stmt.query_map([device_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    fn conflict_count(&mut self) -> Result<i64> {
+        Ok(self.0.query_row("SELECT COUNT(*) FROM conflict", [], |r| r.get(0))?)
+    }
+
+    fn recording_statuses(&mut self) -> Result<Vec<RecordingState>> {
+        let mut stmt = self.0.prepare(
+            "SELECT recording_id, record_id, nik, office, status, reason FROM recording_status ORDER BY office, updated_at, recording_id",
+        )?;
+        let rows = stmt.query_map([], recording_row)?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+}
