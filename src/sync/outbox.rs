@@ -30,18 +30,24 @@ fn row(r: &rusqlite::Row) -> rusqlite::Result<OutboxRow> {
     Ok(OutboxRow { seq: r.get(0)?, change_id: r.get(1)?, record_id: r.get(2)?, kind: r.get(3)?, payload: r.get(4)?, created_at: r.get(5)? })
 }
 
-/// Up to `limit` rows not yet delivered, oldest first, with the seq of the row before the first.
-pub fn waiting(conn: &Connection, limit: usize) -> Result<(i64, Vec<OutboxRow>)> {
+/// Up to `limit` rows not yet delivered after `after_seq`, oldest first, with the seq of the row
+/// before the first.
+pub fn waiting(conn: &Connection, after_seq: i64, limit: usize) -> Result<(i64, Vec<OutboxRow>)> {
     let rows: Vec<OutboxRow> = conn
         .prepare_cached(
             "SELECT seq, change_id, record_id, kind, payload, created_at FROM outbox
-             WHERE delivered_at IS NULL ORDER BY seq LIMIT ?1",
+             WHERE delivered_at IS NULL AND seq > ?1 ORDER BY seq LIMIT ?2",
         )?
-        .query_map([limit as i64], row)?
+        .query_map([after_seq, limit as i64], row)?
         .collect::<rusqlite::Result<_>>()?;
     let prev = match rows.first() {
         Some(first) => conn
-            .query_row("SELECT MAX(seq) FROM outbox WHERE seq < ?1", [first.seq], |r| r.get::<_, Option<i64>>(0))?
+            // Rows set aside as unsendable never reach central: the chain skips them.
+            .query_row(
+                "SELECT MAX(seq) FROM outbox WHERE seq < ?1 AND (outcome IS NULL OR outcome <> 'unsendable')",
+                [first.seq],
+                |r| r.get::<_, Option<i64>>(0),
+            )?
             .unwrap_or(0),
         None => 0,
     };

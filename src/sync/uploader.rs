@@ -239,33 +239,54 @@ async fn exchange(app: &Arc<App>, creds: &Credentials) -> std::result::Result<Cy
         tracing::warn!(records = report.resent_after_loss, "central lost records it had acknowledged; sending them again");
     }
 
+    // One request in flight at a time. While it travels the next batch is read and encoded, and
+    // while that one travels the answer to the previous is written down.
     let mut max_records = wire::MAX_BATCH_RECORDS;
+    let mut after_seq = 0i64;
+    let mut in_flight: Option<(tokio::task::JoinHandle<std::result::Result<BatchResult, Failure>>, Vec<(i64, String)>)> = None;
     loop {
         let (a, office) = (app.clone(), creds.office.clone());
-        let Some(batch) = blocking(move || next_batch(&a, &office, max_records)).await? else { break };
-        let seqs: Vec<(i64, String)> = batch.records.iter().map(|r| (r.seq, r.id.clone())).collect();
-        let encoded = wire::encode_batch(&batch);
-        match central.send_batch(encoded).await {
-            Ok(result) => {
-                let (a, now) = (app.clone(), app.now());
-                let (sent, quarantined) = blocking(move || a.store.write(move |tx| apply_result(tx, now, &seqs, &result))).await?;
-                report.sent += sent;
-                report.quarantined += quarantined;
-                max_records = wire::MAX_BATCH_RECORDS;
-                app.events.publish(crate::events::Event::SyncChanged);
+        let next = blocking(move || next_batch(&a, &office, after_seq, max_records)).await?;
+        let mut answered = None;
+        if let Some((handle, seqs)) = in_flight.take() {
+            let answer = handle.await.unwrap_or_else(|e| Err(Failure::Unreachable(e.to_string())));
+            match answer {
+                Ok(result) => answered = Some((result, seqs)),
+                // Too big or unreadable for central: halve until the one record at fault is found,
+                // then set it aside for a person so it never blocks the rest. The batch read
+                // meanwhile is dropped; reading starts again from what is still waiting.
+                Err(Failure::Refused { message, .. }) if seqs.len() > 1 => {
+                    tracing::warn!(records = seqs.len(), %message, "central refused a batch; halving");
+                    max_records = seqs.len() / 2;
+                    after_seq = 0;
+                    continue;
+                }
+                Err(Failure::Refused { message, .. }) => {
+                    let (a, now, seq) = (app.clone(), app.now(), seqs[0].0);
+                    blocking(move || a.store.write(move |tx| mark_unsendable(tx, now, seq, &message))).await?;
+                    report.quarantined += 1;
+                    after_seq = 0;
+                    continue;
+                }
+                Err(other) => return Err(other),
             }
-            // Too big or unreadable for central: halve until the one record at fault is found,
-            // then set it aside for a person so it never blocks the rest.
-            Err(Failure::Refused { message, .. }) if seqs.len() > 1 => {
-                tracing::warn!(records = seqs.len(), %message, "central refused a batch; halving");
-                max_records = seqs.len() / 2;
-            }
-            Err(Failure::Refused { message, .. }) => {
-                let (a, now, seq) = (app.clone(), app.now(), seqs[0].0);
-                blocking(move || a.store.write(move |tx| mark_unsendable(tx, now, seq, &message))).await?;
-                report.quarantined += 1;
-            }
-            Err(other) => return Err(other),
+        }
+        let more = next.is_some();
+        if let Some((encoded, seqs)) = next {
+            after_seq = seqs.last().map(|(seq, _)| *seq).unwrap_or(after_seq);
+            let central = central.clone();
+            in_flight = Some((tokio::spawn(async move { central.send_batch(encoded).await }), seqs));
+        }
+        if let Some((result, seqs)) = answered {
+            let (a, now) = (app.clone(), app.now());
+            let (sent, quarantined) = blocking(move || a.store.write(move |tx| apply_result(tx, now, &seqs, &result))).await?;
+            report.sent += sent;
+            report.quarantined += quarantined;
+            max_records = wire::MAX_BATCH_RECORDS;
+            app.events.publish(crate::events::Event::SyncChanged);
+        }
+        if !more && in_flight.is_none() {
+            break;
         }
     }
 
@@ -296,12 +317,13 @@ fn rewind_after(conn: &Connection, contiguous_seq: i64) -> Result<usize> {
     )?)
 }
 
-/// The next batch: waiting rows in seq order, capped by count and raw bytes. A row that cannot be
-/// put on the wire at all is set aside (quarantined) and skipped in the seq chain.
-fn next_batch(app: &App, office: &str, max_records: usize) -> Result<Option<Batch>> {
+/// The next batch after `after_seq`, encoded for the wire, with the (seq, id) of its records:
+/// waiting rows in seq order, capped by count and raw bytes. A row that cannot be put on the wire
+/// at all is set aside (quarantined) and skipped in the seq chain.
+fn next_batch(app: &App, office: &str, after_seq: i64, max_records: usize) -> Result<Option<(Vec<u8>, Vec<(i64, String)>)>> {
     let now = app.now();
     loop {
-        let (prev, rows) = app.store.read(|c| outbox::waiting(c, max_records.max(1)))?;
+        let (prev, rows) = app.store.read(|c| outbox::waiting(c, after_seq, max_records.max(1)))?;
         if rows.is_empty() {
             return Ok(None);
         }
@@ -334,7 +356,8 @@ fn next_batch(app: &App, office: &str, max_records: usize) -> Result<Option<Batc
                 continue;
             }
         }
-        return Ok(Some(Batch { protocol: wire::PROTOCOL, records }));
+        let seqs = records.iter().map(|r| (r.seq, r.id.clone())).collect();
+        return Ok(Some((wire::encode_batch(&Batch { protocol: wire::PROTOCOL, records }), seqs)));
     }
 }
 
@@ -347,37 +370,53 @@ fn mark_unsendable(conn: &Connection, now: chrono::DateTime<chrono::Utc>, seq: i
     Ok(())
 }
 
-/// Records central's per-record answers. Returns (delivered, quarantined).
+/// Records central's per-record answers. Returns (delivered, quarantined). Delivered records are
+/// written in one statement per outcome: a batch is hundreds of rows.
 fn apply_result(conn: &Connection, now: chrono::DateTime<chrono::Utc>, sent: &[(i64, String)], result: &BatchResult) -> Result<(usize, usize)> {
-    let (mut delivered, mut quarantined) = (0, 0);
+    let (mut delivered, mut quarantined) = (Vec::new(), 0);
+    let mut by_outcome: std::collections::BTreeMap<&'static str, Vec<i64>> = Default::default();
     for r in &result.results {
         // Only answers about what this batch carried count.
         if !sent.iter().any(|(seq, id)| *seq == r.seq && *id == r.id) {
             continue;
         }
-        let outcome = serde_json::to_value(r.outcome).map_err(Error::internal)?;
-        conn.execute(
-            "UPDATE outbox SET delivered_at = ?2, outcome = ?3, reason = ?4 WHERE seq = ?1",
-            params![r.seq, to_db(now), outcome.as_str(), r.reason],
-        )?;
+        let outcome = match r.outcome {
+            wire::Outcome::Accepted => "accepted",
+            wire::Outcome::Duplicate => "duplicate",
+            wire::Outcome::Invalid => "invalid",
+            wire::Outcome::Conflict => "conflict",
+        };
         if r.outcome.delivered() {
-            delivered += 1;
-            conn.execute(
-                "UPDATE recording SET status = 'sent_for_enrollment'
-                 WHERE status = 'bio_captured' AND id = (SELECT record_id FROM outbox WHERE seq = ?1 AND kind = 'recording')",
-                [r.seq],
-            )?;
+            by_outcome.entry(outcome).or_default().push(r.seq);
+            delivered.push(r.seq);
         } else {
             quarantined += 1;
+            conn.execute(
+                "UPDATE outbox SET delivered_at = ?2, outcome = ?3, reason = ?4 WHERE seq = ?1",
+                params![r.seq, to_db(now), outcome, r.reason],
+            )?;
         }
     }
+    for (outcome, seqs) in &by_outcome {
+        let list = serde_json::to_string(seqs).map_err(Error::internal)?;
+        conn.execute(
+            "UPDATE outbox SET delivered_at = ?1, outcome = ?2, reason = NULL WHERE seq IN (SELECT value FROM json_each(?3))",
+            params![to_db(now), outcome, list],
+        )?;
+    }
+    let list = serde_json::to_string(&delivered).map_err(Error::internal)?;
+    conn.execute(
+        "UPDATE recording SET status = 'sent_for_enrollment' WHERE status = 'bio_captured' AND id IN
+             (SELECT record_id FROM outbox WHERE kind = 'recording' AND seq IN (SELECT value FROM json_each(?1)))",
+        [list],
+    )?;
     // Central holds less than this batch assumed (restored meanwhile): send the gap again.
     if let Some((last, _)) = sent.last() {
         if result.contiguous_seq < *last {
             rewind_after(conn, result.contiguous_seq)?;
         }
     }
-    Ok((delivered, quarantined))
+    Ok((delivered.len(), quarantined))
 }
 
 #[cfg(test)]
