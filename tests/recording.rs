@@ -133,6 +133,36 @@ fn a_complete_recording_gets_one_receipt() {
     std::fs::create_dir_all(png.parent().unwrap()).unwrap();
     assert!(std::process::Command::new("pdftoppm").args(["-png", "-r", "90", "-singlefile"]).arg(&pdf).arg(&png).status().unwrap().success());
 
+    // The roll printer at the desk: not set → a clear message; unreachable → PRINTER_UNAVAILABLE
+    // and the recording stays finished; a listening printer gets ESC/POS with the receipt number.
+    let e = o.call(&operator, "recording.print_receipt", json!({"recording_id": id})).unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("target"), "{e:?}");
+    assert_eq!(o.call(&operator, "recording.printer_save", json!({"target": "tcp://x:1", "paper": "80"})).unwrap_err().code, ErrorCode::Forbidden);
+    let e = o.call(&supervisor, "recording.printer_save", json!({"target": "tcp://127.0.0.1:9100", "paper": "75"})).unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("paper"));
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    o.call(&supervisor, "recording.printer_save", json!({"target": format!("tcp://{closed}"), "paper": "80"})).unwrap();
+    let e = o.call(&operator, "recording.print_receipt", json!({"recording_id": id})).unwrap_err();
+    assert_eq!(e.code, ErrorCode::PrinterUnavailable, "{e:?}");
+    assert_eq!(o.call(&operator, "recording.get", json!({"recording_id": id})).unwrap()["status"], "bio_captured");
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let printer = listener.local_addr().unwrap();
+    let received = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut listener.incoming().next().unwrap().unwrap(), &mut buf).unwrap();
+        buf
+    });
+    o.call(&supervisor, "recording.printer_save", json!({"target": format!("tcp://{printer}"), "paper": "58"})).unwrap();
+    assert_eq!(o.call(&operator, "recording.printer_get", json!({})).unwrap()["paper"], "58");
+    o.call(&operator, "recording.print_receipt", json!({"recording_id": id})).unwrap();
+    let bytes = received.join().unwrap();
+    assert!(bytes.starts_with(&loket::thermal::INIT), "ESC @ first");
+    assert!(bytes.windows(loket::thermal::PARTIAL_CUT.len()).any(|w| w == loket::thermal::PARTIAL_CUT), "cut at the end");
+    let text = String::from_utf8_lossy(&bytes);
+    for needle in ["BP-610109-20261123-0001", "RUDI HARTONO", "6101091708050001"] {
+        assert!(text.contains(needle), "{needle} not in the printer bytes");
+    }
+
     // Re-recording needs a supervisor.
     let e = o.call(&operator, "recording.start", json!({"application_id": application})).unwrap_err();
     assert_eq!(e.code, ErrorCode::Forbidden);

@@ -405,8 +405,22 @@ fn ready_list(app: &App) -> Result<ReadyList> {
 
 /// The recording receipt (bukti perekaman): A5 ("a5") or a thermal roll PDF ("80", "58").
 pub fn receipt_pdf(app: &App, recording_id: &str, paper: &str) -> Result<Vec<u8>> {
-    use crate::documents::{receipt_pdf_a5, receipt_thermal, RecordingReceipt};
-    let receipt = app.store.read(|c| {
+    use crate::documents::{receipt_pdf_a5, receipt_thermal};
+    let receipt = receipt_data(app, recording_id)?;
+    match paper {
+        "a5" => receipt_pdf_a5(&receipt),
+        "80" | "58" => {
+            let width = if paper == "58" { crate::thermal::PaperWidth::Mm58 } else { crate::thermal::PaperWidth::Mm80 };
+            receipt_thermal(&receipt, width).pdf(width, &format!("Bukti perekaman {}", receipt.receipt_number))
+        }
+        _ => Err(Error::field("paper", "Ukuran kertas: a5, 80 atau 58.")),
+    }
+}
+
+/// What the receipt shows, whatever it is printed on.
+pub(super) fn receipt_data(app: &App, recording_id: &str) -> Result<crate::documents::RecordingReceipt> {
+    use crate::documents::RecordingReceipt;
+    app.store.read(|c| {
         let view = load(c, recording_id)?;
         let number = view.receipt_number.clone().ok_or_else(|| Error::new(ErrorCode::Conflict, "Perekaman belum selesai: belum ada bukti."))?;
         let office = crate::setup::require_office(c)?;
@@ -435,15 +449,7 @@ pub fn receipt_pdf(app: &App, recording_id: &str, paper: &str) -> Result<Vec<u8>
                 "KTP-el dapat diambil setelah status CETAK SIAP.".into(),
             ],
         })
-    })?;
-    match paper {
-        "a5" => receipt_pdf_a5(&receipt),
-        "80" | "58" => {
-            let width = if paper == "58" { crate::thermal::PaperWidth::Mm58 } else { crate::thermal::PaperWidth::Mm80 };
-            receipt_thermal(&receipt, width).pdf(width, &format!("Bukti perekaman {}", receipt.receipt_number))
-        }
-        _ => Err(Error::field("paper", "Ukuran kertas: a5, 80 atau 58.")),
-    }
+    })
 }
 
 pub fn register(r: &mut Registry) {

@@ -4,6 +4,7 @@ pub mod biometrics;
 mod commands;
 mod desk;
 pub mod photo;
+mod printer;
 pub mod signature;
 
 pub use commands::{receipt_pdf, RECORDING_ROLES};
@@ -11,4 +12,5 @@ pub use commands::{receipt_pdf, RECORDING_ROLES};
 pub fn register(r: &mut crate::api::Registry) {
     commands::register(r);
     desk::register(r);
+    printer::register(r);
 }
