@@ -78,6 +78,7 @@ types:
 ## Benchmarks (not part of make test); numbers go to docs/benchmarks.md.
 bench:
 	cargo bench -p loket --bench hub --bench queue_load --bench receipt --bench photo
+	cargo bench -p loket-central --bench sync_drain
 
 ## The queue load benchmark with fsync slowed to an office PC's disk (SLOW_FSYNC_MS, default 5).
 bench-slow-disk:
