@@ -113,3 +113,45 @@ fn a_revoked_device_is_told_so_and_keeps_its_records() {
     assert_eq!(status["waiting"], 1, "{status}");
     assert!(status["last_error"].as_str().unwrap().contains("menolak perangkat"), "{status}");
 }
+
+#[test]
+fn appointments_booked_at_central_reach_the_office_kiosk_and_so_do_cancellations() {
+    let root = tempfile::tempdir().unwrap();
+    let backend = Backend::Sqlite(root.path().join("central"));
+    let _central = processes::central(&backend, "127.0.0.1:0");
+    let app = App::open(&root.path().join("office")).unwrap();
+    app.call(None, "setup.initialise", json!({"district_code": OFFICE, "office_name": "Kantor Kecamatan Sajingan Besar",
+        "admin_username": "admin", "admin_full_name": "Admin", "admin_password": "rahasia-admin-1"})).unwrap();
+    let admin = app.call(None, "auth.login", json!({"username": "admin", "password": "rahasia-admin-1"})).unwrap()["token"].as_str().unwrap().to_string();
+    let token = processes::enrollment_token(&backend, OFFICE);
+    call(&app, &admin, "sync.enroll", json!({"central_url": format!("http://{}", _central.addr), "token": token}));
+
+    // Tomorrow 09:00 in the office's zone (WIB).
+    let slot = (Utc::now() + Days::hours(7) + Days::days(1)).format("%Y-%m-%dT09:00").to_string();
+    let code = processes::central_cli(&backend, &["appointment", "add", "--office", OFFICE, "--service", "A", "--slot", &slot, "--name", "SITI AMINAH"]);
+    let code = code.trim().to_string();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let report = rt.block_on(loket::sync::cycle(&app)).unwrap();
+    assert!(report.changes_applied >= 1, "{report:?}");
+    let row = |app: &App| -> (String, String, String, String) {
+        app.store
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT a.applicant_name, a.status, a.source, s.prefix FROM appointment a JOIN service s ON s.id = a.service_id WHERE a.booking_code = ?1",
+                    [&code],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )?)
+            })
+            .unwrap()
+    };
+    assert_eq!(row(&app), ("SITI AMINAH".into(), "booked".into(), "central".into(), "A".into()));
+    // Applying the same changes again (a cursor reset after a central restore) changes nothing.
+    app.store.write(|tx| Ok(tx.execute("UPDATE sync_state SET change_cursor = 0", [])?)).unwrap();
+    rt.block_on(loket::sync::cycle(&app)).unwrap();
+    let count: i64 = app.store.read(|c| Ok(c.query_row("SELECT COUNT(*) FROM appointment", [], |r| r.get(0))?)).unwrap();
+    assert_eq!(count, 1);
+
+    processes::central_cli(&backend, &["appointment", "cancel", &code]);
+    rt.block_on(loket::sync::cycle(&app)).unwrap();
+    assert_eq!(row(&app).1, "cancelled");
+}
