@@ -23,16 +23,9 @@ pub struct PgDatabase {
     pub url: String,
 }
 
-/// `postgres://u@h:p/db?x` with another database name.
-pub fn with_database(url: &str, name: &str) -> String {
-    let scheme_end = url.find("://").map(|i| i + 3).unwrap_or(0);
-    let (head, query) = match url.find('?') {
-        Some(q) => (&url[..q], &url[q..]),
-        None => (url, ""),
-    };
-    let host_end = head[scheme_end..].find('/').map(|i| scheme_end + i).unwrap_or(head.len());
-    format!("{}/{name}{query}", &head[..host_end])
-}
+#[path = "../support/pg.rs"]
+mod pg;
+pub use pg::with_database;
 
 impl PgDatabase {
     pub fn create(admin_url: &str) -> PgDatabase {
