@@ -175,6 +175,9 @@ async fn next_wake(sync: &SyncHandle, deadline: tokio::time::Instant, in_backoff
     }
 }
 
+/// The (seq, change id) of each record in a batch, to match central's answers.
+type Sent = Vec<(i64, String)>;
+
 /// What one cycle did.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct CycleReport {
@@ -243,7 +246,7 @@ async fn exchange(app: &Arc<App>, creds: &Credentials) -> std::result::Result<Cy
     // while that one travels the answer to the previous is written down.
     let mut max_records = wire::MAX_BATCH_RECORDS;
     let mut after_seq = 0i64;
-    let mut in_flight: Option<(tokio::task::JoinHandle<std::result::Result<BatchResult, Failure>>, Vec<(i64, String)>)> = None;
+    let mut in_flight: Option<(tokio::task::JoinHandle<std::result::Result<BatchResult, Failure>>, Sent)> = None;
     loop {
         let (a, office) = (app.clone(), creds.office.clone());
         let next = blocking(move || next_batch(&a, &office, after_seq, max_records)).await?;
@@ -320,7 +323,7 @@ fn rewind_after(conn: &Connection, contiguous_seq: i64) -> Result<usize> {
 /// The next batch after `after_seq`, encoded for the wire, with the (seq, id) of its records:
 /// waiting rows in seq order, capped by count and raw bytes. A row that cannot be put on the wire
 /// at all is set aside (quarantined) and skipped in the seq chain.
-fn next_batch(app: &App, office: &str, after_seq: i64, max_records: usize) -> Result<Option<(Vec<u8>, Vec<(i64, String)>)>> {
+fn next_batch(app: &App, office: &str, after_seq: i64, max_records: usize) -> Result<Option<(Vec<u8>, Sent)>> {
     let now = app.now();
     loop {
         let (prev, rows) = app.store.read(|c| outbox::waiting(c, after_seq, max_records.max(1)))?;
