@@ -6,7 +6,7 @@ SHELL := /bin/bash
 
 DEB_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libjavascriptcoregtk-4.1-dev \
   libsoup-3.0-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev xvfb xauth \
-  chromium chromium-driver webkit2gtk-driver poppler-utils zbar-tools e2fsprogs postgresql
+  chromium chromium-driver webkit2gtk-driver poppler-utils zbar-tools e2fsprogs postgresql sqlite3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)
@@ -22,7 +22,7 @@ run: deb ui
 	  cargo run -p loket -- serve --listen 127.0.0.1:8470 --ui-dir ui/dist; \
 	fi
 
-## make test: every crate's tests, the UI's unit tests and both end-to-end tests.
+## make test: every crate's tests, the UI's unit tests and the end-to-end tests.
 test: deps ui test-ui test-rust test-central build test-e2e
 
 deps: deb ui-deps e2e-deps tauri-driver
@@ -62,13 +62,16 @@ test-central: deb
 	cargo test -p loket-central
 	scripts/test-postgres.sh run cargo test -p loket-central
 
+## The sync end-to-end test also runs the central server, so `loket-central` is built here too.
 build: ui
 	cargo build -p loket -p loket-desktop --features loket-desktop/custom-protocol
+	cargo build -p loket-central
 
 test-e2e: build e2e-deps tauri-driver
 	cd tests/e2e && node --test --test-concurrency=1 lan.test.mjs
 	cd tests/e2e && node --test --test-concurrency=1 queue.test.mjs
 	cd tests/e2e && node --test --test-concurrency=1 intake.test.mjs
+	cd tests/e2e && node --test --test-concurrency=1 sync.test.mjs
 	cd tests/e2e && xvfb-run -a -s "-screen 0 1366x768x24" node --test --test-concurrency=1 desktop.test.mjs
 
 ## Regenerate the TypeScript bindings from the Rust types (a test fails when they are stale).

@@ -94,3 +94,24 @@ fn a_supervisor_resends_a_refused_record_as_it_is_now_and_it_leaves_the_list() {
     assert_eq!(o.call(&supervisor, "sync.quarantine_dismiss", json!({"seq": 2})).unwrap_err().code, ErrorCode::NotFound);
     assert_eq!(o.call(&supervisor, "sync.status", json!({})).unwrap()["quarantined"], 0);
 }
+
+#[test]
+fn the_header_polling_sync_status_does_not_keep_an_idle_session_alive() {
+    let o = common::office();
+    let officer = o.staff_with("budi", &["counter_officer"]);
+    // 10 minutes of the header polling, then 6 more: 16 minutes without the officer doing anything.
+    for _ in 0..10 {
+        o.clock.advance(chrono::Duration::minutes(1));
+        o.call(&officer, "sync.status", json!({})).unwrap();
+    }
+    o.clock.advance(chrono::Duration::minutes(6));
+    let e = o.call(&officer, "sync.status", json!({})).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Unauthenticated, "{e:?}");
+    assert!(e.message.contains("tidak ada aktivitas"), "{}", e.message);
+    // A real command does count as activity.
+    let active = o.staff_with("sari", &["counter_officer"]);
+    for _ in 0..20 {
+        o.clock.advance(chrono::Duration::minutes(1));
+        o.call(&active, "intake.code_lists", json!({})).unwrap();
+    }
+}

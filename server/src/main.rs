@@ -152,7 +152,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 let token = devices::add(&central, &office, &name)?;
                 println!("{token}");
                 eprintln!(
-                    "Token sekali pakai untuk kantor {office}, berlaku {} hari. Di kantor: Pengaturan → Sinkronisasi, atau `loket sync enroll URL TOKEN`.",
+                    "Token sekali pakai untuk kantor {office}, berlaku {} hari. Di kantor: menu Sinkronisasi, atau `loket sync enroll URL TOKEN`.",
                     devices::TOKEN_VALIDITY_DAYS
                 );
             }

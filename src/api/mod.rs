@@ -47,6 +47,9 @@ pub struct Command {
     pub summary: &'static str,
     /// Usable while the caller still has to change a reset password (logout, me, change password).
     pub during_password_change: bool,
+    /// A screen's background poll (the header's sync state): it does not count as the officer's
+    /// activity, so the idle logout still happens.
+    pub background: bool,
     handler: Handler,
     pub(crate) request_schema: fn(&mut SchemaGenerator) -> Schema,
     pub(crate) response_schema: fn(&mut SchemaGenerator) -> Schema,
@@ -115,6 +118,7 @@ impl Registry {
             access,
             summary,
             during_password_change: false,
+            background: false,
             handler,
             request_schema: |g| g.subschema_for::<Req>(),
             response_schema: |g| g.subschema_for::<Resp>(),
@@ -143,10 +147,10 @@ impl Registry {
         })?;
         let caller = match (cmd.access, token) {
             // A public command works with or without a (valid) session.
-            (Access::Public, Some(t)) => auth::authenticate(app, t).ok(),
+            (Access::Public, Some(t)) => auth::authenticate(app, t, !cmd.background).ok(),
             (Access::Public, None) => None,
             (_, None) => return Err(Error::unauthenticated()),
-            (_, Some(t)) => Some(auth::authenticate(app, t)?),
+            (_, Some(t)) => Some(auth::authenticate(app, t, !cmd.background)?),
         };
         if let Some(c) = &caller {
             if cmd.access != Access::Public {
@@ -168,6 +172,11 @@ impl Registry {
 impl Command {
     pub fn during_password_change(&mut self) -> &mut Self {
         self.during_password_change = true;
+        self
+    }
+
+    pub fn background(&mut self) -> &mut Self {
+        self.background = true;
         self
     }
 }

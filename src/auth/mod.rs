@@ -56,7 +56,8 @@ fn new_token() -> String {
 }
 
 /// Resolves a token to its staff member, enforcing expiry, idle timeout and deactivation.
-pub fn authenticate(app: &App, token: &str) -> Result<Caller> {
+/// `activity`: whether this call counts as the officer being active (background polls do not).
+pub fn authenticate(app: &App, token: &str, activity: bool) -> Result<Caller> {
     let hash = token_hash(token);
     let now = app.now();
     let found = app.store.read(|c| {
@@ -95,7 +96,7 @@ pub fn authenticate(app: &App, token: &str) -> Result<Caller> {
         };
         return Err(Error::new(ErrorCode::Unauthenticated, message));
     }
-    if now - last_seen > Duration::seconds(TOUCH_EVERY_SECONDS) {
+    if activity && now - last_seen > Duration::seconds(TOUCH_EVERY_SECONDS) {
         let touched = hash.clone();
         app.store.write(move |tx| {
             Ok(tx.execute("UPDATE session SET last_seen_at = ?1 WHERE token_hash = ?2", params![to_db(now), touched])?)

@@ -123,7 +123,7 @@ async fn personal_pdf(
     let app = hub.app.clone();
     let token = bearer(&headers);
     let result = tokio::task::spawn_blocking(move || {
-        let caller = crate::auth::authenticate(&app, token.as_deref().ok_or_else(Error::unauthenticated)?)?;
+        let caller = crate::auth::authenticate(&app, token.as_deref().ok_or_else(Error::unauthenticated)?, true)?;
         if !crate::api::Access::Roles(roles).allows(&caller.roles) {
             return Err(Error::forbidden());
         }

@@ -192,7 +192,8 @@ fn resolve(conn: &rusqlite::Connection, now: chrono::DateTime<chrono::Utc>, call
 }
 
 pub fn register(r: &mut Registry) {
-    r.add_staff("sync.status", Access::AnyStaff, "Sync state for the header: online, waiting, oldest, last success", |app, _, _: Empty| status(app));
+    r.add_staff("sync.status", Access::AnyStaff, "Sync state for the header: online, waiting, oldest, last success", |app, _, _: Empty| status(app))
+        .background();
     r.add_staff("sync.enroll", Access::Roles(MANAGERS), "Enroll this hub at the central server with a one-time token", |app, caller, req: EnrollRequest| {
         enroll(app, &caller.username, req)
     });

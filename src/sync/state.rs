@@ -86,6 +86,8 @@ pub struct SyncStatus {
     pub warn_after_days: u32,
     /// For supervisors: nothing has reached central for too long.
     pub warning: Option<String>,
+    /// The hub's clock when this was read: screens count ages from it, not from their own clock.
+    pub now: String,
 }
 
 pub fn status(conn: &Connection, live: &Mutex<Live>, now: DateTime<Utc>) -> Result<SyncStatus> {
@@ -115,6 +117,7 @@ pub fn status(conn: &Connection, live: &Mutex<Live>, now: DateTime<Utc>) -> Resu
         quarantined,
         warn_after_days,
         warning,
+        now: to_db(now),
     })
 }
 

@@ -3,14 +3,14 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 
-/** Starts `loket serve` and resolves with the child and its URL once it prints its address. */
-export function startHub({ bin, cwd, dataDir, uiDir, onOutput = () => {} }) {
+/** Starts `loket serve` and resolves with the child and its URL once it prints its address; `env` adds variables. */
+export function startHub({ bin, cwd, dataDir, uiDir, env = {}, onOutput = () => {} }) {
   return new Promise((resolve, reject) => {
     let output = '';
     const child = spawn(bin, ['serve', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--ui-dir', uiDir], {
       cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' },
+      env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn', ...env },
     });
     let settled = false;
     const settle = (fn, v) => {

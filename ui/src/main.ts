@@ -2,6 +2,7 @@ import { mount } from 'svelte';
 import './app.css';
 import './queue.css';
 import './intake.css';
+import './sync.css';
 import App from './App.svelte';
 
 const app = mount(App, { target: document.getElementById('app')! });

@@ -32,6 +32,7 @@ describe('home tiles per role', () => {
       'queue-settings',
       'queue-metrics',
       'requirements',
+      'sync',
       'staff',
       'audit',
       'settings',
@@ -49,11 +50,22 @@ describe('home tiles per role', () => {
       'queue-settings',
       'queue-metrics',
       'requirements',
+      'sync',
       'daily-report',
       'staff',
       'audit',
       'settings',
     ]);
     expect(canOpen(['administrator'], 'audit')).toBe(true);
+  });
+
+  it('opens the sync screen to supervisors and administrators only', () => {
+    expect(canOpen(['supervisor'], 'sync')).toBe(true);
+    expect(canOpen(['administrator'], 'sync')).toBe(true);
+    for (const role of ['counter_officer', 'recording_operator', 'print_operator'] as const) {
+      expect(canOpen([role], 'sync')).toBe(false);
+      expect(tilesFor([role]).some((t) => t.id === 'sync')).toBe(false);
+    }
+    expect(tilesFor(['supervisor']).find((t) => t.id === 'sync')?.href).toBe('/sync');
   });
 });

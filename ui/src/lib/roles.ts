@@ -22,7 +22,8 @@ export type Screen =
   | 'queue-metrics'
   | 'intake'
   | 'recording'
-  | 'requirements';
+  | 'requirements'
+  | 'sync';
 
 const MANAGERS: readonly Role[] = ['supervisor', 'administrator'];
 /** Who works a counter: the counter officer, or a supervisor covering one (as the hub allows). */
@@ -43,6 +44,7 @@ export const SCREEN_ROLES: Record<Screen, readonly Role[]> = {
   intake: INTAKE_ROLES,
   recording: RECORDING_ROLES,
   requirements: MANAGERS,
+  sync: MANAGERS,
 };
 
 export function canOpen(roles: readonly Role[], screen: Screen): boolean {
@@ -74,6 +76,7 @@ const TILES_BY_ROLE: Record<Role, readonly Tile[]> = {
     { id: 'queue-settings', title: 'tile.queue_settings', desc: 'tile.queue_settings.desc', href: '/queue-settings' },
     { id: 'queue-metrics', title: 'tile.queue_metrics', desc: 'tile.queue_metrics.desc', href: '/queue-metrics' },
     { id: 'requirements', title: 'tile.requirements', desc: 'tile.requirements.desc', href: '/requirements' },
+    { id: 'sync', title: 'tile.sync', desc: 'tile.sync.desc', href: '/sync' },
     { id: 'daily-report', title: 'tile.daily_report', desc: 'tile.daily_report.desc' },
     { id: 'staff', title: 'tile.staff', desc: 'tile.staff.desc', href: '/staff' },
     { id: 'audit', title: 'tile.audit', desc: 'tile.audit.desc', href: '/audit' },
@@ -83,6 +86,7 @@ const TILES_BY_ROLE: Record<Role, readonly Tile[]> = {
     { id: 'queue-settings', title: 'tile.queue_settings', desc: 'tile.queue_settings.desc', href: '/queue-settings' },
     { id: 'queue-metrics', title: 'tile.queue_metrics', desc: 'tile.queue_metrics.desc', href: '/queue-metrics' },
     { id: 'requirements', title: 'tile.requirements', desc: 'tile.requirements.desc', href: '/requirements' },
+    { id: 'sync', title: 'tile.sync', desc: 'tile.sync.desc', href: '/sync' },
     { id: 'staff', title: 'tile.staff', desc: 'tile.staff.desc', href: '/staff' },
     { id: 'audit', title: 'tile.audit', desc: 'tile.audit.desc', href: '/audit' },
     { id: 'settings', title: 'tile.settings', desc: 'tile.settings.desc', href: '/settings' },

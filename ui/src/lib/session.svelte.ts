@@ -1,5 +1,6 @@
 import { api } from './api/client';
 import type { Office, Role, SessionInfo } from './api/types.gen';
+import { syncState } from './sync-state.svelte';
 
 export type Notice = { kind: 'info' | 'error' | 'success'; text: string };
 
@@ -31,6 +32,7 @@ class AppState {
     api.setToken(null);
     this.session = null;
     this.notice = notice;
+    syncState.reset();
   }
 }
 

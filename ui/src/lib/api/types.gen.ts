@@ -272,6 +272,8 @@ export type PhotoRequest = { recording_id: string,
  */
 image_base64: string, crop?: CropBox, };
 
+export type PrintReceiptRequest = { recording_id: string, };
+
 export type PrintResult = { printed: boolean, };
 
 export type Priority = "elderly" | "disability" | "pregnant" | "child";
@@ -334,6 +336,16 @@ ticket_printer: string,
 ticket_paper_mm: number, };
 
 export type ReadyList = { items: Array<ApplicationView>, };
+
+export type ReceiptPrinter = { 
+/**
+ * `tcp://192.168.1.50:9100`, `/dev/usb/lp0` or a file; empty when the desk has none.
+ */
+target: string, 
+/**
+ * `80` or `58` (mm).
+ */
+paper: string, };
 
 export type RecordingIdRequest = { recording_id: string, };
 
@@ -508,7 +520,11 @@ quarantined: bigint, warn_after_days: number,
 /**
  * For supervisors: nothing has reached central for too long.
  */
-warning: string | null, };
+warning: string | null, 
+/**
+ * The hub's clock when this was read: screens count ages from it, not from their own clock.
+ */
+now: string, };
 
 export type TicketIdRequest = { ticket_id: string, };
 
@@ -578,6 +594,9 @@ export interface Commands {
   "recording.import_biometrics": { request: RecordingIdRequest; response: RecordingView };
   "recording.media": { request: RecordingIdRequest; response: RecordingMedia };
   "recording.photo": { request: PhotoRequest; response: RecordingView };
+  "recording.print_receipt": { request: PrintReceiptRequest; response: Empty };
+  "recording.printer_get": { request: Empty; response: ReceiptPrinter };
+  "recording.printer_save": { request: ReceiptPrinter; response: ReceiptPrinter };
   "recording.ready_list": { request: Empty; response: ReadyList };
   "recording.scanner_dir": { request: Empty; response: ScannerDir };
   "recording.signature": { request: SignatureRequest; response: RecordingView };

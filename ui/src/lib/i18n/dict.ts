@@ -2,6 +2,7 @@
 // a unit test checks this. `{name}` placeholders are filled by `t()`.
 
 import { intakeEn, intakeId } from './dict-intake';
+import { syncEn, syncId } from './dict-sync';
 
 const id = {
   'app.name': 'Loket KTP-el',
@@ -449,6 +450,7 @@ const id = {
   'qm.empty': 'Belum ada antrian pada rentang tanggal ini.',
 
   ...intakeId,
+  ...syncId,
 } as const;
 
 export type MessageKey = keyof typeof id;
@@ -900,6 +902,7 @@ const en: Dictionary = {
   'qm.empty': 'No queue in this date range.',
 
   ...intakeEn,
+  ...syncEn,
 };
 
 export type Lang = 'id' | 'en';
