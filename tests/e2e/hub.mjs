@@ -76,3 +76,29 @@ export async function loginApi(baseUrl, username, password, newPassword = null) 
   }
   return token;
 }
+
+/**
+ * Named steps for a `node --test` suite: after a failure the later steps are skipped rather than
+ * failing confusingly, and `onFailure(tag)` saves what the pages showed.
+ */
+export function stepRunner(onFailure) {
+  const run = {
+    failed: false,
+    async step(t, name, fn) {
+      await t.test(name, async (st) => {
+        if (run.failed) {
+          st.skip('an earlier step failed');
+          return;
+        }
+        try {
+          await fn();
+        } catch (e) {
+          run.failed = true;
+          await onFailure(name.replace(/[^a-z0-9]+/gi, '-').toLowerCase().slice(0, 60)).catch(() => {});
+          throw e;
+        }
+      });
+    },
+  };
+  return run;
+}

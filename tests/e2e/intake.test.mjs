@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { apiCall, initOffice, loginApi, startHub, stopHub } from './hub.mjs';
+import { apiCall, initOffice, loginApi, startHub, stopHub, stepRunner } from './hub.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
@@ -50,30 +50,16 @@ let baseUrl;
 let adminToken;
 const pages = {};
 const pageErrors = [];
-let failed = false;
 const state = {};
 
 async function shot(page, name, opts = {}) {
   await page.screenshot({ path: path.join(outDir, `intake-${name}.png`), ...opts });
 }
 
-/** A named step; after a failure the later steps are skipped rather than failing confusingly. */
-async function step(t, name, fn) {
-  await t.test(name, async (st) => {
-    if (failed) {
-      st.skip('an earlier step failed');
-      return;
-    }
-    try {
-      await fn();
-    } catch (e) {
-      failed = true;
-      const tag = name.replace(/[^a-z0-9]+/gi, '-').toLowerCase().slice(0, 60);
-      for (const [k, p] of Object.entries(pages)) await shot(p, `FAILED-${tag}-${k}`).catch(() => {});
-      throw e;
-    }
-  });
-}
+const run = stepRunner(async (tag) => {
+  for (const [k, p] of Object.entries(pages)) await shot(p, `FAILED-${tag}-${k}`).catch(() => {});
+});
+const step = run.step;
 
 async function newPage(name) {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'id-ID', acceptDownloads: true });
@@ -218,7 +204,7 @@ after(async () => {
   await browser?.close().catch(() => {});
   await stopHub(hub);
   for (const d of [dataDir, workDir]) if (d) rmSync(d, { recursive: true, force: true });
-  if (failed && hubOutput) console.error(`--- hub output ---\n${hubOutput}`);
+  if (run.failed && hubOutput) console.error(`--- hub output ---\n${hubOutput}`);
 });
 
 test('intake, document check and KTP-el recording, from the kiosk ticket to the receipt', async (t) => {

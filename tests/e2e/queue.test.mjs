@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { apiCall, initOffice, loginApi, startHub, stopHub } from './hub.mjs';
+import { apiCall, initOffice, loginApi, startHub, stopHub, stepRunner } from './hub.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
@@ -42,30 +42,16 @@ let browser;
 let baseUrl;
 const pages = {};
 const pageErrors = [];
-let failed = false;
 let bookingCode = null;
 
 async function shot(page, name) {
   await page.screenshot({ path: path.join(outDir, `queue-${name}.png`) });
 }
 
-/** A named step; after a failure the later steps are skipped rather than failing confusingly. */
-async function step(t, name, fn) {
-  await t.test(name, async (st) => {
-    if (failed) {
-      st.skip('an earlier step failed');
-      return;
-    }
-    try {
-      await fn();
-    } catch (e) {
-      failed = true;
-      const tag = name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
-      for (const [k, p] of Object.entries(pages)) await shot(p, `FAILED-${tag}-${k}`).catch(() => {});
-      throw e;
-    }
-  });
-}
+const run = stepRunner(async (tag) => {
+  for (const [k, p] of Object.entries(pages)) await shot(p, `FAILED-${tag}-${k}`).catch(() => {});
+});
+const step = run.step;
 
 async function newPage(name, viewport) {
   const context = await browser.newContext({ viewport, locale: 'id-ID' });
@@ -193,7 +179,7 @@ after(async () => {
   await browser?.close().catch(() => {});
   await stopHub(hub);
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  if (failed && hubOutput) console.error(`--- hub output ---\n${hubOutput}`);
+  if (run.failed && hubOutput) console.error(`--- hub output ---\n${hubOutput}`);
 });
 
 test('queue: kiosk tickets, two counters calling in order, the display speaking each call', async (t) => {

@@ -26,7 +26,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { centralCli, killCentral, startCentral } from './central.mjs';
-import { apiCall, initOffice, loginApi, startHub, stopHub } from './hub.mjs';
+import { apiCall, initOffice, loginApi, startHub, stopHub, stepRunner } from './hub.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
@@ -62,29 +62,15 @@ let baseUrl;
 let officerToken;
 const pages = {};
 const pageErrors = [];
-let failed = false;
 
 async function shot(page, name) {
   await page.screenshot({ path: path.join(outDir, `sync-${name}.png`) });
 }
 
-/** A named step; after a failure the later steps are skipped rather than failing confusingly. */
-async function step(t, name, fn) {
-  await t.test(name, async (st) => {
-    if (failed) {
-      st.skip('an earlier step failed');
-      return;
-    }
-    try {
-      await fn();
-    } catch (e) {
-      failed = true;
-      const tag = name.replace(/[^a-z0-9]+/gi, '-').toLowerCase().slice(0, 60);
-      for (const [k, p] of Object.entries(pages)) await shot(p, `FAILED-${tag}-${k}`).catch(() => {});
-      throw e;
-    }
-  });
-}
+const run = stepRunner(async (tag) => {
+  for (const [k, p] of Object.entries(pages)) await shot(p, `FAILED-${tag}-${k}`).catch(() => {});
+});
+const step = run.step;
 
 async function newPage(name) {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'id-ID' });
@@ -222,7 +208,7 @@ after(async () => {
   await stopHub(hub);
   await killCentral(central, 'SIGTERM');
   for (const d of [dataDir, centralDir]) if (d) rmSync(d, { recursive: true, force: true });
-  if (failed) {
+  if (run.failed) {
     if (hubOutput) console.error(`--- hub output ---\n${hubOutput}`);
     if (centralOutput) console.error(`--- central output ---\n${centralOutput}`);
   }
