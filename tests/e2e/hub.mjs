@@ -102,3 +102,22 @@ export function stepRunner(onFailure) {
   };
   return run;
 }
+
+/** A 1366×768 Indonesian page registered under `name` in `pages`; script errors go to `pageErrors`. */
+export async function openPage(browser, name, pages, pageErrors, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'id-ID', ...options });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(`${name}: ${e}`));
+  pages[name] = page;
+  return page;
+}
+
+/** Logs `who` in through the login screen and waits for the home screen. */
+export async function loginPage(page, baseUrl, who) {
+  await page.goto(baseUrl + '/');
+  await page.getByTestId('login-username').fill(who.username);
+  await page.getByTestId('login-password').fill(who.password);
+  await page.getByTestId('login-password').press('Enter');
+  await page.getByTestId('home').waitFor();
+}

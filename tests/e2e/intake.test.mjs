@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { apiCall, initOffice, loginApi, startHub, stopHub, stepRunner } from './hub.mjs';
+import { apiCall, initOffice, loginApi, startHub, stopHub, stepRunner, openPage, loginPage } from './hub.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
@@ -61,24 +61,11 @@ const run = stepRunner(async (tag) => {
 });
 const step = run.step;
 
-async function newPage(name) {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'id-ID', acceptDownloads: true });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`${name}: ${e}`));
-  pages[name] = page;
-  return page;
-}
+const newPage = (name) => openPage(browser, name, pages, pageErrors, { acceptDownloads: true });
 
 const tid = (page, id) => page.getByTestId(id);
 
-async function login(page, who) {
-  await page.goto(baseUrl + '/');
-  await tid(page, 'login-username').fill(who.username);
-  await tid(page, 'login-password').fill(who.password);
-  await tid(page, 'login-password').press('Enter');
-  await tid(page, 'home').waitFor();
-}
+const login = (page, who) => loginPage(page, baseUrl, who);
 
 /** Clicks a button that downloads a PDF and returns where it was saved. */
 async function download(page, testid, name) {

@@ -26,7 +26,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { centralCli, killCentral, startCentral } from './central.mjs';
-import { apiCall, initOffice, loginApi, startHub, stopHub, stepRunner } from './hub.mjs';
+import { apiCall, initOffice, loginApi, startHub, stopHub, stepRunner, openPage, loginPage } from './hub.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
@@ -72,24 +72,11 @@ const run = stepRunner(async (tag) => {
 });
 const step = run.step;
 
-async function newPage(name) {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'id-ID' });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`${name}: ${e}`));
-  pages[name] = page;
-  return page;
-}
+const newPage = (name) => openPage(browser, name, pages, pageErrors);
 
 const tid = (page, id) => page.getByTestId(id);
 
-async function login(page, who) {
-  await page.goto(baseUrl + '/');
-  await tid(page, 'login-username').fill(who.username);
-  await tid(page, 'login-password').fill(who.password);
-  await tid(page, 'login-password').press('Enter');
-  await tid(page, 'home').waitFor();
-}
+const login = (page, who) => loginPage(page, baseUrl, who);
 
 /** Waits until the element's text matches (the header follows the uploader by itself). */
 async function waitText(page, testid, re, timeout = 15_000) {
