@@ -9,6 +9,10 @@ DEB_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libj
   chromium chromium-driver webkit2gtk-driver poppler-utils zbar-tools e2fsprogs postgresql sqlite3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CARGO_BIN := $(HOME)/.cargo/bin
+# One package selection and feature set for every cargo call: a different selection unifies features
+# differently and compiles the dependencies again (twice the time and disk).
+CARGO_ALL := --workspace --features loket-desktop/custom-protocol
+CENTRAL_TESTS := $(patsubst server/tests/%.rs,--test %,$(wildcard server/tests/*.rs))
 export PATH := $(CARGO_BIN):$(PATH)
 
 .PHONY: run test deps deb ui-deps e2e-deps tauri-driver ui build desktop test-rust test-ui test-e2e test-central bench bench-slow-disk types
@@ -51,21 +55,19 @@ ui: ui-deps
 test-ui: ui-deps
 	cd ui && npm run check && npm test
 
-test-rust: ui
-	cargo test -p loket -p loket-desktop --features loket-desktop/custom-protocol
+## Every crate's tests; loket-central's run on SQLite here (their PostgreSQL run is test-central).
+test-rust: deb ui
+	cargo test $(CARGO_ALL)
 
-## loket-central's tests twice: on SQLite, then on a throwaway PostgreSQL cluster (scripts/test-postgres.sh
-## starts it on 127.0.0.1 with trust auth and removes it afterwards). The sync tests start the office hub
-## binary, so it is built first.
-test-central: deb
-	cargo build -p loket
-	cargo test -p loket-central
-	scripts/test-postgres.sh run cargo test -p loket-central
+## loket-central's tests again on a throwaway PostgreSQL cluster (scripts/test-postgres.sh starts it on
+## 127.0.0.1 with trust auth and removes it afterwards). The sync tests start the office hub binary,
+## which the same cargo call builds.
+test-central: deb ui
+	scripts/test-postgres.sh run cargo test $(CARGO_ALL) $(CENTRAL_TESTS)
 
-## The sync end-to-end test also runs the central server, so `loket-central` is built here too.
+## The sync end-to-end test also runs the central server, so the whole workspace is built.
 build: ui
-	cargo build -p loket -p loket-desktop --features loket-desktop/custom-protocol
-	cargo build -p loket-central
+	cargo build $(CARGO_ALL)
 
 test-e2e: build e2e-deps tauri-driver
 	cd tests/e2e && node --test --test-concurrency=1 lan.test.mjs
