@@ -4,7 +4,10 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-use loket::{App, Error};
+mod pdf_viewer;
+
+use loket::documents::PersonalDocument;
+use loket::{App, Error, ErrorCode};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -27,6 +30,29 @@ async fn rpc(
     tauri::async_runtime::spawn_blocking(move || app.call(token.as_deref(), &name, payload))
         .await
         .map_err(Error::internal)?
+}
+
+/// A personal PDF (return slip, receipt) saved under the data folder and opened in the computer's
+/// PDF viewer: the window itself cannot show or download PDFs.
+#[tauri::command]
+async fn open_pdf(
+    state: tauri::State<'_, Shell>,
+    token: Option<String>,
+    document: PersonalDocument,
+    id: String,
+    paper: String,
+    file_name: String,
+) -> Result<pdf_viewer::SavedPdf, Error> {
+    let app = state.app.clone()?;
+    tauri::async_runtime::spawn_blocking(move || {
+        let bytes = loket::documents::personal_pdf(&app, token.as_deref(), document, &id, &paper)?;
+        let name = pdf_viewer::safe_file_name(&file_name, &paper);
+        pdf_viewer::save_and_open(&app.data_dir, &name, &bytes).map_err(|e| {
+            Error::new(ErrorCode::Internal, format!("PDF tidak dapat disimpan di folder data ({e})."))
+        })
+    })
+    .await
+    .map_err(Error::internal)?
 }
 
 /// Where the hub listens: `LOKET_HUB_LISTEN`, else loopback only until a supervisor turns LAN access on.
@@ -95,7 +121,7 @@ fn main() {
             Ok(())
         })
         .manage(Shell { app })
-        .invoke_handler(tauri::generate_handler![rpc])
+        .invoke_handler(tauri::generate_handler![rpc, open_pdf])
         .run(tauri::generate_context!())
         .expect("the desktop window could not start");
 }

@@ -14,9 +14,11 @@
 
 mod layout;
 mod paper;
+mod personal;
 mod receipt;
 mod return_slip;
 mod thermal_fields;
 
+pub use personal::{personal_pdf, PersonalDocument};
 pub use receipt::{receipt_pdf_a5, receipt_thermal, RecordingReceipt};
 pub use return_slip::{return_slip_pdf_a5, return_slip_thermal, MissingItem, ReturnSlip};

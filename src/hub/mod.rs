@@ -2,6 +2,7 @@
 //! UI build at `/` so a browser on another counter gets the same screens as the desktop window.
 
 use crate::app::App;
+use crate::documents::PersonalDocument;
 use crate::error::{Error, ErrorCode};
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -113,23 +114,13 @@ struct PaperQuery {
     paper: Option<String>,
 }
 
-/// A PDF with personal data: only for a session holding one of `roles` (the token as for commands).
-async fn personal_pdf(
-    hub: Hub,
-    headers: HeaderMap,
-    roles: &'static [crate::auth::Role],
-    make: impl FnOnce(&App) -> crate::error::Result<Vec<u8>> + Send + 'static,
-) -> Response {
+/// A PDF with personal data: only for a session holding one of the document's roles (the token
+/// as for commands; never in the address, so never in a log).
+async fn personal_pdf(hub: Hub, headers: HeaderMap, document: PersonalDocument, id: String, paper: String) -> Response {
     let app = hub.app.clone();
     let token = bearer(&headers);
-    let result = tokio::task::spawn_blocking(move || {
-        let caller = crate::auth::authenticate(&app, token.as_deref().ok_or_else(Error::unauthenticated)?, true)?;
-        if !crate::api::Access::Roles(roles).allows(&caller.roles) {
-            return Err(Error::forbidden());
-        }
-        make(&app)
-    })
-    .await;
+    let result =
+        tokio::task::spawn_blocking(move || crate::documents::personal_pdf(&app, token.as_deref(), document, &id, &paper)).await;
     match result {
         Ok(Ok(bytes)) => ([(header::CONTENT_TYPE, "application/pdf")], bytes).into_response(),
         Ok(Err(e)) => error_response(e),
@@ -137,28 +128,24 @@ async fn personal_pdf(
     }
 }
 
-/// The return slip of an application: counter roles.
+/// The return slip of an application.
 async fn return_slip(
     State(hub): State<Hub>,
     Path(id): Path<String>,
     axum::extract::Query(q): axum::extract::Query<PaperQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let paper = q.paper.unwrap_or_else(|| "a5".into());
-    personal_pdf(hub, headers, crate::intake::INTAKE_ROLES, move |app| crate::intake::return_slip_pdf(app, &id, &paper)).await
+    personal_pdf(hub, headers, PersonalDocument::ReturnSlip, id, q.paper.unwrap_or_else(|| "a5".into())).await
 }
 
-/// The recording receipt (bukti perekaman): recording roles and counter roles (who hand it over).
+/// The recording receipt (bukti perekaman).
 async fn recording_receipt(
     State(hub): State<Hub>,
     Path(id): Path<String>,
     axum::extract::Query(q): axum::extract::Query<PaperQuery>,
     headers: HeaderMap,
 ) -> Response {
-    const ROLES: &[crate::auth::Role] =
-        &[crate::auth::Role::RecordingOperator, crate::auth::Role::CounterOfficer, crate::auth::Role::Supervisor];
-    let paper = q.paper.unwrap_or_else(|| "a5".into());
-    personal_pdf(hub, headers, ROLES, move |app| crate::recording::receipt_pdf(app, &id, &paper)).await
+    personal_pdf(hub, headers, PersonalDocument::Receipt, id, q.paper.unwrap_or_else(|| "a5".into())).await
 }
 
 fn bearer(headers: &HeaderMap) -> Option<String> {

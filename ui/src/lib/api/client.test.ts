@@ -169,6 +169,31 @@ describe('api client inside Tauri', () => {
     expect(e.message).toBe('Nama pengguna atau kata sandi salah.');
   });
 
+  it('asks the shell to save and open a personal PDF with the session token', async () => {
+    const invoke = vi.fn(async () => ({ path: '/data/cetak/slip-a5.pdf', opened: true }));
+    const client = new ApiClient({ host: () => ({ __TAURI_INTERNALS__: { invoke } }), storage: () => undefined });
+    client.setToken('desk-token');
+    const res = await client.openPdfInDesktop({ document: 'return_slip', id: 'app-1', paper: 'a5', fileName: 'slip' });
+    expect(res).toEqual({ path: '/data/cetak/slip-a5.pdf', opened: true });
+    expect(invoke).toHaveBeenCalledWith('open_pdf', {
+      token: 'desk-token', document: 'return_slip', id: 'app-1', paper: 'a5', fileName: 'slip',
+    });
+  });
+
+  it('signs out when the shell refuses a PDF for an expired session', async () => {
+    const invoke = vi.fn(async () => {
+      throw { code: 'UNAUTHENTICATED', message: 'Sesi berakhir.' };
+    });
+    const client = new ApiClient({ host: () => ({ __TAURI_INTERNALS__: { invoke } }), storage: () => undefined });
+    const seen: string[] = [];
+    client.onAuthFailure((e) => seen.push(e.code));
+    const e = (await client
+      .openPdfInDesktop({ document: 'receipt', id: 'r', paper: '80', fileName: 'x' })
+      .catch((x) => x)) as ApiError;
+    expect(e.code).toBe('UNAUTHENTICATED');
+    expect(seen).toEqual(['UNAUTHENTICATED']);
+  });
+
   it('reads a plain string rejection too', () => {
     expect(toApiError('command rpc not found').code).toBe('INTERNAL');
     expect(toApiError('{"code":"FORBIDDEN","message":"x"}').code).toBe('FORBIDDEN');

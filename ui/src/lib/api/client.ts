@@ -51,6 +51,21 @@ export interface ClientOptions {
   baseUrl?: string;
 }
 
+/** A personal PDF for the desktop shell's `open_pdf` command. */
+export interface DesktopPdfRequest {
+  document: 'return_slip' | 'receipt';
+  id: string;
+  paper: string;
+  /** Without extension or paper; the shell keeps only letters, digits, `-`, `_` and `.`. */
+  fileName: string;
+}
+
+/** Where the shell saved the PDF, and whether a PDF viewer was started on it. */
+export interface DesktopPdf {
+  path: string;
+  opened: boolean;
+}
+
 export type AuthFailureHandler = (error: ApiError) => void;
 
 const TOKEN_KEY = 'loket.token';
@@ -144,6 +159,24 @@ export class ApiClient {
       return (await this.send(name, payload, token)) as ResponseOf<K>;
     } catch (e) {
       throw toApiError(e);
+    }
+  }
+
+  /**
+   * Desktop window only: the shell saves a personal PDF under the data folder and opens it in the
+   * computer's PDF viewer (WebKitGTK cannot show or download PDFs).
+   */
+  async openPdfInDesktop(req: DesktopPdfRequest): Promise<DesktopPdf> {
+    const tauri = this.host()?.__TAURI_INTERNALS__;
+    if (!tauri || typeof tauri.invoke !== 'function') {
+      throw new ApiError(BAD_RESPONSE, 'Hanya tersedia di aplikasi desktop.');
+    }
+    try {
+      return (await tauri.invoke('open_pdf', { token: this.token, ...req })) as DesktopPdf;
+    } catch (e) {
+      const err = toApiError(e);
+      if (err.code === 'UNAUTHENTICATED' && this.authFailure) this.authFailure(err);
+      throw err;
     }
   }
 

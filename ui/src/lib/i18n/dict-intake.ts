@@ -16,8 +16,10 @@ export const intakeId = {
   'doc.paper_80': 'Struk 80 mm',
   'doc.open_print': 'Buka & cetak',
   'doc.save': 'Unduh PDF',
-  'doc.desktop_hint':
-    'Jendela aplikasi ini belum dapat membuka PDF. Cetak dari peramban di komputer ini: buka http://127.0.0.1:8470 lalu masuk.',
+  'doc.desktop_opened': 'PDF dibuka di penampil PDF komputer ini; cetak dari sana. Berkas: {path}',
+  'doc.desktop_no_viewer':
+    'PDF tersimpan, tetapi tidak ada aplikasi penampil PDF yang terbuka. Buka berkas ini lalu cetak: {path}',
+  'doc.desktop_kept': 'Berkas di folder cetak dihapus otomatis setelah 1 hari.',
 
   'intake.title': 'Pendaftaran & Dokumen',
   'intake.intro': 'NIK, biodata, jenis permohonan, lalu pemeriksaan dokumen.',
@@ -303,7 +305,9 @@ export const intakeEn: Record<IntakeKey, string> = {
   'doc.paper_80': '80 mm roll',
   'doc.open_print': 'Open & print',
   'doc.save': 'Download PDF',
-  'doc.desktop_hint': 'This app window cannot open PDFs yet. Print from a browser on this computer: open http://127.0.0.1:8470 and log in.',
+  'doc.desktop_opened': 'The PDF is open in this computer\'s PDF viewer; print from there. File: {path}',
+  'doc.desktop_no_viewer': 'The PDF is saved but no PDF viewer opened. Open this file and print it: {path}',
+  'doc.desktop_kept': 'Files in the print folder are removed after 1 day.',
 
   'intake.title': 'Intake & Documents',
   'intake.intro': 'NIK, biodata, kind of application, then the document check.',
