@@ -24,6 +24,14 @@ fn staff(app: &App, admin: &str, username: &str, role: &str) -> String {
     token
 }
 
+/// Sets the office up and returns its administrator's session.
+fn set_up_office(app: &App) -> String {
+    app.call(None, "setup.initialise", json!({"district_code": OFFICE, "office_name": "Kantor Kecamatan Sajingan Besar",
+        "admin_username": "admin", "admin_full_name": "Admin", "admin_password": "rahasia-admin-1"})).unwrap();
+    let session = app.call(None, "auth.login", json!({"username": "admin", "password": "rahasia-admin-1"})).unwrap();
+    session["token"].as_str().unwrap().to_string()
+}
+
 #[test]
 fn a_refused_record_waits_in_quarantine_while_the_rest_goes_and_is_resent_when_fixed() {
     let root = tempfile::tempdir().unwrap();
@@ -37,9 +45,7 @@ fn a_refused_record_waits_in_quarantine_while_the_rest_goes_and_is_resent_when_f
     // The office PC's clock runs a day fast: what it saves now is "in the future" for central.
     let clock = Arc::new(ManualClock::new(Utc::now() + Days::days(1)));
     let app = App::open_with_clock(&root.path().join("office"), clock.clone()).unwrap();
-    app.call(None, "setup.initialise", json!({"district_code": OFFICE, "office_name": "Kantor Kecamatan Sajingan Besar",
-        "admin_username": "admin", "admin_full_name": "Admin", "admin_password": "rahasia-admin-1"})).unwrap();
-    let admin = app.call(None, "auth.login", json!({"username": "admin", "password": "rahasia-admin-1"})).unwrap()["token"].as_str().unwrap().to_string();
+    let admin = set_up_office(&app);
     call(&app, &admin, "settings.update", json!({"idle_timeout_minutes": 240, "lan_access": false}));
     let supervisor = staff(&app, &admin, "sri", "supervisor");
     let token = processes::enrollment_token(&backend, OFFICE);
@@ -87,9 +93,7 @@ fn a_revoked_device_is_told_so_and_keeps_its_records() {
     let backend = Backend::Sqlite(root.path().join("central"));
     let _central = processes::central(&backend, "127.0.0.1:0");
     let app = App::open(&root.path().join("office")).unwrap();
-    app.call(None, "setup.initialise", json!({"district_code": OFFICE, "office_name": "Kantor Kecamatan Sajingan Besar",
-        "admin_username": "admin", "admin_full_name": "Admin", "admin_password": "rahasia-admin-1"})).unwrap();
-    let admin = app.call(None, "auth.login", json!({"username": "admin", "password": "rahasia-admin-1"})).unwrap()["token"].as_str().unwrap().to_string();
+    let admin = set_up_office(&app);
     // A token for another kecamatan is refused by the office before it stores anything.
     let other = processes::enrollment_token(&backend, "61.01.05");
     let e = app.call(Some(&admin), "sync.enroll", json!({"central_url": format!("http://{}", _central.addr), "token": other})).unwrap_err();
@@ -120,9 +124,7 @@ fn appointments_booked_at_central_reach_the_office_kiosk_and_so_do_cancellations
     let backend = Backend::Sqlite(root.path().join("central"));
     let _central = processes::central(&backend, "127.0.0.1:0");
     let app = App::open(&root.path().join("office")).unwrap();
-    app.call(None, "setup.initialise", json!({"district_code": OFFICE, "office_name": "Kantor Kecamatan Sajingan Besar",
-        "admin_username": "admin", "admin_full_name": "Admin", "admin_password": "rahasia-admin-1"})).unwrap();
-    let admin = app.call(None, "auth.login", json!({"username": "admin", "password": "rahasia-admin-1"})).unwrap()["token"].as_str().unwrap().to_string();
+    let admin = set_up_office(&app);
     let token = processes::enrollment_token(&backend, OFFICE);
     call(&app, &admin, "sync.enroll", json!({"central_url": format!("http://{}", _central.addr), "token": token}));
 
