@@ -121,3 +121,17 @@ export async function loginPage(page, baseUrl, who) {
   await page.getByTestId('login-password').press('Enter');
   await page.getByTestId('home').waitFor();
 }
+
+/** Headless Chromium with the flags this machine's closed network needs (no background calls home). */
+export function launchChromium(chromium) {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Creates a staff member as the administrator and sets their own password (the first login asks for it). */
+export async function createStaff(baseUrl, adminToken, { username, fullName, roles, initial, password }) {
+  await apiCall(baseUrl, 'staff.create', { username, full_name: fullName, roles, initial_password: initial }, adminToken);
+  await loginApi(baseUrl, username, initial, password);
+}

@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { apiCall, initOffice, loginApi, startHub, stopHub, stepRunner, openPage, loginPage } from './hub.mjs';
+import { apiCall, createStaff, launchChromium, initOffice, loginApi, startHub, stopHub, stepRunner, openPage, loginPage } from './hub.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
@@ -177,14 +177,10 @@ before(async () => {
     await apiCall(baseUrl, 'queue.service_save', { id, prefix, name, kind, daily_quota, time_standard_minutes, active_days: '1234567', active }, adminToken);
   }
   for (const p of [OFFICER, OPERATOR, SUPERVISOR]) {
-    await apiCall(baseUrl, 'staff.create', { username: p.username, full_name: p.fullName, roles: p.roles, initial_password: p.initial }, adminToken);
-    await loginApi(baseUrl, p.username, p.initial, p.password);
+    await createStaff(baseUrl, adminToken, p);
   }
 
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium(chromium);
 });
 
 after(async () => {

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { launchChromium } from './hub.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
@@ -131,18 +132,7 @@ before(async () => {
   mkdirSync(outDir, { recursive: true });
   dataDir = mkdtempSync(path.join(tmpdir(), 'loket-e2e-'));
   ({ child: hub, url: baseUrl } = await startHub());
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium(chromium);
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'id-ID' });
   context.setDefaultTimeout(10_000);
   page = await context.newPage();

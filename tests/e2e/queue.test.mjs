@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { apiCall, initOffice, loginApi, startHub, stopHub, stepRunner } from './hub.mjs';
+import { apiCall, createStaff, launchChromium, initOffice, loginApi, startHub, stopHub, stepRunner } from './hub.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
@@ -160,19 +160,10 @@ before(async () => {
     );
   }
   for (const o of OFFICERS) {
-    await apiCall(
-      baseUrl,
-      'staff.create',
-      { username: o.username, full_name: o.fullName, roles: ['counter_officer'], initial_password: o.initial },
-      admin,
-    );
-    await loginApi(baseUrl, o.username, o.initial, o.password);
+    await createStaff(baseUrl, admin, { ...o, roles: ['counter_officer'] });
   }
 
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium(chromium);
 });
 
 after(async () => {

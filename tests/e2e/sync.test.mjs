@@ -26,7 +26,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { centralCli, killCentral, startCentral } from './central.mjs';
-import { apiCall, initOffice, loginApi, startHub, stopHub, stepRunner, openPage, loginPage } from './hub.mjs';
+import { apiCall, createStaff, launchChromium, initOffice, loginApi, startHub, stopHub, stepRunner, openPage, loginPage } from './hub.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
@@ -179,15 +179,11 @@ before(async () => {
   }));
   const adminToken = await loginApi(baseUrl, ADMIN.username, ADMIN.password);
   for (const p of [SUPERVISOR, OFFICER]) {
-    await apiCall(baseUrl, 'staff.create', { username: p.username, full_name: p.fullName, roles: p.roles, initial_password: p.initial }, adminToken);
-    await loginApi(baseUrl, p.username, p.initial, p.password);
+    await createStaff(baseUrl, adminToken, p);
   }
   officerToken = await loginApi(baseUrl, OFFICER.username, OFFICER.password);
 
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium(chromium);
 });
 
 after(async () => {
