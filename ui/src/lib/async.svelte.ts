@@ -27,6 +27,11 @@ export class Task {
     this.errors = { fields: {}, banner: text };
   }
 
+  /** Hides the banner; the field errors stay. */
+  dismiss(): void {
+    this.errors = { ...this.errors, banner: null };
+  }
+
   /** Forgets the last error. */
   clear(): void {
     this.errors = noErrors();

@@ -52,6 +52,9 @@ describe('Task', () => {
     expect(task.error).toBeNull();
     task.error = 'Pilih loket';
     expect(task.errors.banner).toBe('Pilih loket');
+    task.errors = { fields: { nik: 'Wajib diisi' }, banner: 'Lengkapi isian' };
+    task.dismiss();
+    expect(task.errors).toEqual({ fields: { nik: 'Wajib diisi' }, banner: null });
     task.clear();
     expect(task.error).toBeNull();
     expect(task.failure).toBeNull();
