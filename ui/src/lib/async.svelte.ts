@@ -11,11 +11,13 @@ export class Task {
   errors = $state<FormErrors>(noErrors());
   /** The last run's error as the API gave it (its code), or null. */
   failure = $state.raw<ApiError | null>(null);
-  #fields: readonly string[];
+  /** The form fields an API error may be shown next to (the rest go to the banner). */
+  fields: readonly string[];
+  /** Counts the runs: only the latest one may settle the state. */
+  #runs = 0;
 
-  /** `fields`: the form fields an API error may be shown next to (the rest go to the banner). */
   constructor(fields: readonly string[] = []) {
-    this.#fields = fields;
+    this.fields = fields;
   }
 
   /** The banner text of the last run's error. */
@@ -42,28 +44,43 @@ export class Task {
    * Runs `fn` unless a run is under way; true when it succeeded. A thrown error is kept (see `errors`)
    * and `onerror` may act on it (e.g. by its code) before `busy` goes back to false.
    */
-  async run(fn: () => Promise<unknown>, onerror?: (err: ApiError) => void): Promise<boolean> {
-    if (this.busy) return false;
+  run(fn: () => Promise<unknown>, onerror?: (err: ApiError) => void): Promise<boolean> {
+    if (this.busy) return Promise.resolve(false);
+    return this.start(fn, onerror);
+  }
+
+  /**
+   * Runs `fn` even while an earlier run is under way; the earlier one's outcome is then ignored
+   * (`fn` is told by `current()` whether its run is still the latest).
+   */
+  protected async start(fn: (current: () => boolean) => Promise<unknown>, onerror?: (err: ApiError) => void): Promise<boolean> {
+    const run = ++this.#runs;
+    const current = () => run === this.#runs;
     this.busy = true;
     this.clear();
     try {
-      await fn();
-      return true;
+      await fn(current);
+      return current();
     } catch (e) {
+      if (!current()) return false;
       const err = toApiError(e);
       this.failure = err;
-      this.errors = formErrors(err, this.#fields);
+      this.errors = formErrors(err, this.fields);
       onerror?.(err);
       return false;
     } finally {
-      this.busy = false;
+      if (current()) this.busy = false;
     }
   }
 }
 
-/** A screen's data: `loading` until the first answer, then `data`; a failed load keeps `error`. */
+/**
+ * A screen's data: `loading` until the first answer, then `data`; a failed load keeps `error` and
+ * the data shown before. A reload while one is under way wins over it (e.g. a filter changed).
+ */
 export class Loader<T> extends Task {
-  data = $state.raw<T | undefined>(undefined);
+  /** The loaded data; the screen may change it in place (a saved row). */
+  data = $state<T | undefined>(undefined);
   #load: () => Promise<T>;
 
   constructor(load: () => Promise<T>) {
@@ -78,7 +95,8 @@ export class Loader<T> extends Task {
 
   /** (Re)loads; the data shown stays until the new answer replaces it. */
   reload = (): Promise<boolean> =>
-    this.run(async () => {
-      this.data = await this.#load();
+    this.start(async (current) => {
+      const answer = await this.#load();
+      if (current()) this.data = answer;
     });
 }

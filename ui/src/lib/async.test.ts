@@ -77,6 +77,21 @@ describe('Loader', () => {
     expect(loader.loading).toBe(false);
   });
 
+  it('lets a newer reload win over one still under way', async () => {
+    const answers = [deferred<string>(), deferred<string>()];
+    let n = 0;
+    const loader = new Loader(() => answers[n++].promise);
+    const first = loader.reload();
+    const second = loader.reload();
+    answers[1].resolve('baru');
+    expect(await second).toBe(true);
+    expect(loader.busy).toBe(false);
+    answers[0].reject(new Error('lama'));
+    expect(await first).toBe(false);
+    expect(loader.data).toBe('baru');
+    expect(loader.error).toBeNull();
+  });
+
   it('shows the error of a first load that failed, with loading still true', async () => {
     const loader = new Loader<string>(() => Promise.reject(new Error('gagal')));
     await loader.reload();
