@@ -1,5 +1,118 @@
 import { describe, expect, it } from 'vitest';
-import { canOpen, tilesFor } from './roles';
+import { COMMAND_ACCESS, type Role } from './api/types.gen';
+import { dictionaries } from './i18n/dict';
+import { ALL_ROLES, mayCall } from './roles';
+import { accessOf, canOpen, navFor, SCREENS, screenAt, tilesFor, type ScreenDef } from './screens';
+
+const MANAGERS = ['supervisor', 'administrator'];
+
+/** Who may open each screen, as the UI allowed before the screens' roles came from the hub. */
+const SCREEN_ROLES: Record<string, readonly string[] | 'any_staff' | 'public'> = {
+  home: 'any_staff',
+  'change-password': 'any_staff',
+  kiosk: 'public',
+  display: 'public',
+  staff: MANAGERS,
+  audit: MANAGERS,
+  settings: MANAGERS,
+  counter: ['counter_officer', 'supervisor'],
+  'queue-settings': MANAGERS,
+  'queue-metrics': MANAGERS,
+  intake: ['counter_officer', 'supervisor'],
+  recording: ['recording_operator', 'supervisor'],
+  requirements: MANAGERS,
+  sync: MANAGERS,
+  printing: ['print_operator'],
+  blanks: ['print_operator'],
+  'daily-report': ['supervisor'],
+};
+
+/** The home tiles of each role (id and route) as they were before the screens' table. */
+const TILES_BY_ROLE: Record<Role, [string, string | undefined][]> = {
+  counter_officer: [
+    ['queue', '/counter'],
+    ['documents', '/intake'],
+  ],
+  recording_operator: [['recording', '/recording']],
+  print_operator: [
+    ['printing', undefined],
+    ['blanks', undefined],
+  ],
+  supervisor: [
+    ['queue', '/counter'],
+    ['documents', '/intake'],
+    ['recording', '/recording'],
+    ['queue-settings', '/queue-settings'],
+    ['queue-metrics', '/queue-metrics'],
+    ['requirements', '/requirements'],
+    ['sync', '/sync'],
+    ['daily-report', undefined],
+    ['staff', '/staff'],
+    ['audit', '/audit'],
+    ['settings', '/settings'],
+  ],
+  administrator: [
+    ['queue-settings', '/queue-settings'],
+    ['queue-metrics', '/queue-metrics'],
+    ['requirements', '/requirements'],
+    ['sync', '/sync'],
+    ['staff', '/staff'],
+    ['audit', '/audit'],
+    ['settings', '/settings'],
+  ],
+};
+
+const NAV_ORDER = ['home', 'counter', 'intake', 'recording', 'queue-settings', 'queue-metrics', 'requirements', 'sync', 'staff', 'audit', 'settings'];
+
+const ALL: readonly ScreenDef[] = SCREENS;
+
+describe('the screens table', () => {
+  it('gates each built screen by a command the hub has, with the roles the screen had', () => {
+    for (const s of ALL) {
+      if ('gate' in s) expect(COMMAND_ACCESS, `${s.id}: ${s.gate}`).toHaveProperty([s.gate]);
+      const access = accessOf(s);
+      const roles = typeof access === 'string' ? access : [...access].sort();
+      const want = SCREEN_ROLES[s.id];
+      expect(roles, s.id).toEqual(typeof want === 'string' ? want : [...want].sort());
+    }
+    expect(ALL.map((s) => s.id).sort()).toEqual(Object.keys(SCREEN_ROLES).sort());
+  });
+
+  it('lets each role open exactly the screens the hub lets it call', () => {
+    for (const s of ALL) {
+      if (!('gate' in s)) continue;
+      for (const role of ALL_ROLES) expect(canOpen([role], s), `${role} → ${s.id}`).toBe(mayCall([role], s.gate));
+    }
+  });
+
+  it('keeps the home tiles of every role, in their order', () => {
+    for (const role of ALL_ROLES) {
+      expect(tilesFor([role]).map((t) => [t.id, t.href]), role).toEqual(TILES_BY_ROLE[role]);
+    }
+  });
+
+  it('keeps the navigation order for every role', () => {
+    for (const role of ALL_ROLES) {
+      const want = NAV_ORDER.filter((id) => id === 'home' || canOpen([role], id as never));
+      expect(navFor([role]).map((l) => l.id), role).toEqual(want);
+    }
+    expect(navFor(['supervisor', 'administrator']).map((l) => l.href)).toEqual(NAV_ORDER.map((id) => (id === 'home' ? '/' : `/${id}`)));
+  });
+
+  it('has every title, link and tile text in the dictionary, and one screen per route', () => {
+    const keys: string[] = [];
+    for (const s of ALL) {
+      if ('title' in s) keys.push(s.title);
+      if ('nav' in s && s.nav) keys.push(s.nav);
+      if (s.tile) keys.push(s.tile.title, s.tile.desc);
+    }
+    for (const k of keys) expect(dictionaries.id, k).toHaveProperty([k]);
+    const paths = ALL.flatMap((s) => ('path' in s ? [s.path] : []));
+    expect(new Set(paths).size).toBe(paths.length);
+    expect(screenAt('/intake')?.id).toBe('intake');
+    expect(screenAt('/nope')).toBeUndefined();
+  });
+});
 
 describe('home tiles per role', () => {
   it('gives a recording operator the recording desk only', () => {
@@ -57,6 +170,11 @@ describe('home tiles per role', () => {
       'settings',
     ]);
     expect(canOpen(['administrator'], 'audit')).toBe(true);
+  });
+
+  it('shows the tiles of several roles role by role', () => {
+    expect(tilesFor(['supervisor', 'print_operator']).map((t) => t.id).slice(0, 4)).toEqual(['printing', 'blanks', 'queue', 'documents']);
+    expect(tilesFor(['recording_operator', 'counter_officer']).map((t) => t.id)).toEqual(['queue', 'documents', 'recording']);
   });
 
   it('opens the sync screen to supervisors and administrators only', () => {
