@@ -1,6 +1,6 @@
-//! Compiles the region CSVs (assets/regions, ODbL) into a compact table in the binary: one block per
-//! level, one line per region as `<code without dots>\t<name>`, sorted by code. Parents are code
-//! prefixes, so they are not stored.
+//! Compiles the region CSVs (the workspace's assets/regions, ODbL: see the notice there) into a compact
+//! table in the binary: one block per level, one line per region as `<code without dots>\t<name>`,
+//! sorted by code. Parents are code prefixes, so they are not stored.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -13,7 +13,8 @@ const LEVELS: [(&str, usize); 4] = [
 ];
 
 fn main() {
-    let src = Path::new("assets/regions");
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR");
+    let src = Path::new(&manifest_dir).join("../assets/regions");
     let out_dir = std::env::var("OUT_DIR").expect("OUT_DIR");
     let mut table = String::new();
     for (i, (file, columns)) in LEVELS.iter().enumerate() {

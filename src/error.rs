@@ -86,6 +86,13 @@ impl Error {
     }
 }
 
+/// The shared rules (NIK, biodata) refuse a field; here that is a validation error on that field.
+impl From<loket_contract::FieldError> for Error {
+    fn from(e: loket_contract::FieldError) -> Self {
+        Error::field(e.field, e.message)
+    }
+}
+
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         tracing::error!(error = %e, "database error");
@@ -93,5 +100,18 @@ impl From<rusqlite::Error> for Error {
             ErrorCode::Storage,
             "Basis data tidak dapat diakses. Data yang sudah tersimpan aman; coba lagi atau hubungi administrator.",
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_field_of_the_shared_rules_is_a_validation_error_on_that_field() {
+        let e = Error::from(loket_contract::FieldError::new("nik", "NIK harus 16 angka."));
+        assert_eq!(e, Error::field("nik", "NIK harus 16 angka."));
+        assert_eq!(e.code, ErrorCode::Validation);
+        assert_eq!(e.field.as_deref(), Some("nik"));
     }
 }

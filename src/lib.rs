@@ -5,7 +5,6 @@ pub mod api;
 pub mod app;
 pub mod audit;
 pub mod auth;
-pub mod clock;
 pub mod documents;
 pub mod error;
 pub mod events;
@@ -13,12 +12,14 @@ pub mod hub;
 pub mod intake;
 pub mod queue;
 pub mod recording;
-pub mod regions;
 pub mod settings;
 pub mod setup;
 pub mod store;
 pub mod sync;
 pub mod thermal;
+
+/// The clock and the region table are shared with `loket-central` (crate `loket_contract`).
+pub use loket_contract::{clock, regions};
 
 pub use app::App;
 pub use error::{Error, ErrorCode, Result};

@@ -1,15 +1,14 @@
 //! The applicant's biodata as the registration form asks it, validated field by field.
 
-use super::codes::{self, pick};
-use super::nik::{self, Sex};
-use crate::error::{Error, Result};
+use crate::codes::{self, pick};
+use crate::error::{FieldError, Result};
+use crate::nik::{self, Sex};
 use chrono::NaiveDate;
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
 /// What the officer types. Text is upper-cased as SIAK stores it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ui-types", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Biodata {
     pub nik: String,
@@ -32,38 +31,38 @@ pub struct Biodata {
     /// Kelurahan/desa code, dotted: `61.01.09.2002`.
     pub village_code: String,
     #[serde(default)]
-    #[ts(optional)]
+    #[cfg_attr(feature = "ui-types", ts(optional))]
     pub postal_code: Option<String>,
     /// No. HP (required).
     pub mobile: String,
     #[serde(default)]
-    #[ts(optional)]
+    #[cfg_attr(feature = "ui-types", ts(optional))]
     pub telephone: Option<String>,
     #[serde(default)]
-    #[ts(optional)]
+    #[cfg_attr(feature = "ui-types", ts(optional))]
     pub email: Option<String>,
 }
 
-fn text(field: &str, label: &str, value: &str, max: usize) -> Result<String> {
+fn text(field: &'static str, label: &str, value: &str, max: usize) -> Result<String> {
     let v = value.split_whitespace().collect::<Vec<_>>().join(" ").to_uppercase();
     if v.is_empty() {
-        return Err(Error::field(field, format!("{label} wajib diisi.")));
+        return Err(FieldError::new(field, format!("{label} wajib diisi.")));
     }
     if v.chars().count() > max {
-        return Err(Error::field(field, format!("{label} maksimal {max} karakter.")));
+        return Err(FieldError::new(field, format!("{label} maksimal {max} karakter.")));
     }
     Ok(v)
 }
 
-fn listed(field: &str, label: &str, list: &[&'static str], value: &str) -> Result<String> {
-    pick(list, value).map(str::to_string).ok_or_else(|| Error::field(field, format!("{label} '{}' tidak ada dalam daftar.", value.trim())))
+fn listed(field: &'static str, label: &str, list: &[&'static str], value: &str) -> Result<String> {
+    pick(list, value).map(str::to_string).ok_or_else(|| FieldError::new(field, format!("{label} '{}' tidak ada dalam daftar.", value.trim())))
 }
 
-fn digits(field: &str, label: &str, value: &str, min: usize, max: usize) -> Result<String> {
+fn digits(field: &'static str, label: &str, value: &str, min: usize, max: usize) -> Result<String> {
     let v = value.trim();
     if v.len() < min || v.len() > max || !v.chars().all(|c| c.is_ascii_digit()) {
         let n = if min == max { format!("{min}") } else { format!("{min}–{max}") };
-        return Err(Error::field(field, format!("{label} harus {n} angka.")));
+        return Err(FieldError::new(field, format!("{label} harus {n} angka.")));
     }
     Ok(v.to_string())
 }
@@ -78,23 +77,23 @@ pub fn validate(b: &Biodata, today: NaiveDate) -> Result<(Biodata, NaiveDate, Ve
     let kk_number = digits("kk_number", "Nomor KK", &b.kk_number, 16, 16)?;
     let full_name = text("full_name", "Nama lengkap", &b.full_name, 100)?;
     if !full_name.chars().all(|c| c.is_alphabetic() || " '.-,".contains(c)) {
-        return Err(Error::field("full_name", "Nama lengkap hanya berisi huruf, spasi, titik, koma, tanda petik atau tanda hubung."));
+        return Err(FieldError::new("full_name", "Nama lengkap hanya berisi huruf, spasi, titik, koma, tanda petik atau tanda hubung."));
     }
     if full_name.split([' ', ',']).any(|w| TITLES.contains(&w)) {
-        return Err(Error::field("full_name", "Tulis nama tanpa gelar, sesuai KK."));
+        return Err(FieldError::new("full_name", "Tulis nama tanpa gelar, sesuai KK."));
     }
     let birth_place = text("birth_place", "Tempat lahir", &b.birth_place, 60)?;
     let birth_date = NaiveDate::parse_from_str(b.birth_date.trim(), "%Y-%m-%d")
-        .map_err(|_| Error::field("birth_date", "Tanggal lahir tidak sah (TTTT-BB-HH)."))?;
+        .map_err(|_| FieldError::new("birth_date", "Tanggal lahir tidak sah (TTTT-BB-HH)."))?;
     if birth_date > today {
-        return Err(Error::field("birth_date", "Tanggal lahir tidak boleh di masa depan."));
+        return Err(FieldError::new("birth_date", "Tanggal lahir tidak boleh di masa depan."));
     }
     if birth_date < NaiveDate::from_ymd_opt(1900, 1, 1).expect("date") {
-        return Err(Error::field("birth_date", "Tanggal lahir sebelum tahun 1900 tidak mungkin."));
+        return Err(FieldError::new("birth_date", "Tanggal lahir sebelum tahun 1900 tidak mungkin."));
     }
     let village = b.village_code.trim();
     if crate::regions::level_of(village) != Some(crate::regions::Level::Village) || crate::regions::lookup(village).is_none() {
-        return Err(Error::field("village_code", format!("Kode kelurahan/desa '{village}' tidak dikenal.")));
+        return Err(FieldError::new("village_code", format!("Kode kelurahan/desa '{village}' tidak dikenal.")));
     }
     let optional = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
     let postal_code = match optional(&b.postal_code) {
@@ -109,13 +108,13 @@ pub fn validate(b: &Biodata, today: NaiveDate) -> Result<(Biodata, NaiveDate, Ve
     if let Some(e) = &email {
         let ok = e.len() <= 100 && e.split_once('@').is_some_and(|(u, d)| !u.is_empty() && d.contains('.') && !d.ends_with('.'));
         if !ok {
-            return Err(Error::field("email", "Alamat email tidak sah."));
+            return Err(FieldError::new("email", "Alamat email tidak sah."));
         }
     }
     let mobile = b.mobile.trim().replace(['-', ' '], "");
     let mobile = mobile.strip_prefix("+62").map(|m| format!("0{m}")).unwrap_or(mobile);
     if !mobile.starts_with("08") {
-        return Err(Error::field("mobile", "Nomor HP diawali 08 atau +62, misalnya 081234567890."));
+        return Err(FieldError::new("mobile", "Nomor HP diawali 08 atau +62, misalnya 081234567890."));
     }
     let mobile = digits("mobile", "Nomor HP", &mobile, 10, 13)?;
     let clean = Biodata {

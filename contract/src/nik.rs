@@ -2,13 +2,12 @@
 //! added to the day for women) + a serial (4, never 0000). A NIK is not reissued when a birth date is
 //! corrected, so a mismatch with the form is a warning with its reason, not a refusal.
 
-use crate::error::{Error, Result};
+use crate::error::{FieldError, Result};
 use chrono::{Datelike, NaiveDate};
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ui-types", derive(schemars::JsonSchema, ts_rs::TS))]
 pub enum Sex {
     /// Laki-laki
     L,
@@ -29,11 +28,11 @@ pub struct ParsedNik {
 pub fn parse(nik: &str, today: NaiveDate) -> Result<ParsedNik> {
     let nik = nik.trim();
     if nik.len() != 16 || !nik.chars().all(|c| c.is_ascii_digit()) {
-        return Err(Error::field("nik", "NIK harus 16 angka."));
+        return Err(FieldError::new("nik", "NIK harus 16 angka."));
     }
     let district = &nik[..6];
     if !crate::regions::is_district(district) {
-        return Err(Error::field(
+        return Err(FieldError::new(
             "nik",
             format!("Enam angka pertama NIK ({district}) bukan kode kecamatan yang dikenal."),
         ));
@@ -45,11 +44,11 @@ pub fn parse(nik: &str, today: NaiveDate) -> Result<ParsedNik> {
     let this_yy = today.year() % 100;
     let year = if yy <= this_yy { 2000 + yy } else { 1900 + yy };
     let birth_date = NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| {
-        Error::field("nik", format!("Angka ke-7 sampai ke-12 NIK ({}) bukan tanggal lahir yang sah.", &nik[6..12]))
+        FieldError::new("nik", format!("Angka ke-7 sampai ke-12 NIK ({}) bukan tanggal lahir yang sah.", &nik[6..12]))
     })?;
     let serial = nik[12..].to_string();
     if serial == "0000" {
-        return Err(Error::field("nik", "Empat angka terakhir NIK tidak boleh 0000."));
+        return Err(FieldError::new("nik", "Empat angka terakhir NIK tidak boleh 0000."));
     }
     Ok(ParsedNik { district_code: crate::regions::dotted(district), sex, birth_date, serial })
 }
@@ -113,7 +112,7 @@ mod tests {
             ("6101091708050000", "0000"),
         ] {
             let e = parse(nik, today()).unwrap_err();
-            assert_eq!(e.field.as_deref(), Some("nik"));
+            assert_eq!(e.field, "nik");
             assert!(e.message.contains(part), "{nik}: {}", e.message);
         }
     }

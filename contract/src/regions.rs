@@ -1,15 +1,15 @@
 //! Indonesian region codes (kode wilayah): province → kabupaten/kota → kecamatan → kelurahan/desa.
-//! The table is compiled into the binary by build.rs from assets/regions (ODbL, see its notice).
+//! The table is compiled into the binary by this crate's build.rs from assets/regions (ODbL, see its
+//! notice there).
 //! Codes are dotted for people (`61.01.09`); a NIK carries the district's six digits undotted.
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
-use ts_rs::TS;
 
 static TABLE: &str = include_str!(concat!(env!("OUT_DIR"), "/regions.tsv"));
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ui-types", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     Province,
@@ -33,7 +33,8 @@ impl Level {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ui-types", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct Region {
     /// Dotted code, e.g. `61.01.09`.
     pub code: String,
@@ -135,7 +136,8 @@ pub fn district_path(code: &str) -> Option<(Region, Region, Region)> {
     Some((lookup(&d[..2])?, lookup(&d[..4])?, lookup(&d)?))
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ui-types", derive(schemars::JsonSchema, ts_rs::TS))]
 pub struct RegionHit {
     pub code: String,
     pub name: String,
@@ -168,7 +170,8 @@ pub fn search(query: &str, level: Option<Level>, limit: usize) -> Vec<RegionHit>
 }
 
 /// Indonesian time zones have no daylight saving; the office's zone follows its province.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ui-types", derive(schemars::JsonSchema, ts_rs::TS))]
 pub enum TimeZone {
     WIB,
     WITA,

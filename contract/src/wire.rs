@@ -5,7 +5,7 @@
 //! as `invalid` without refusing the batch, and can hash exactly the bytes the office sent.
 //! Photos, signatures and biometric images are `bin` fields: raw bytes, no base64.
 
-use crate::intake::biodata::Biodata;
+use crate::biodata::Biodata;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};

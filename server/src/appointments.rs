@@ -6,7 +6,7 @@ use crate::error::{Code, Error, Result};
 use crate::storage::AppointmentRow;
 use crate::Central;
 use chrono::{Duration, NaiveDateTime};
-use loket::sync::wire::{CentralAppointment, ChangeKind};
+use loket_contract::wire::{CentralAppointment, ChangeKind};
 use rand::Rng;
 
 /// The kiosk's alphabet and length (`queue` at the office): no 0/O, 1/I/L.
@@ -43,7 +43,7 @@ pub fn add(central: &Central, office: &str, service: &str, slot: &str, applicant
     if name.is_empty() || name.chars().count() > 100 {
         return Err(Error::new(Code::Validation, "Nama pemohon wajib diisi (maksimal 100 karakter)."));
     }
-    let zone = loket::regions::time_zone_of_province(&office[..2]).unwrap_or(loket::regions::TimeZone::WIB);
+    let zone = loket_contract::regions::time_zone_of_province(&office[..2]).unwrap_or(loket_contract::regions::TimeZone::WIB);
     let now = central.now();
     let local_now = now.naive_utc() + Duration::minutes(zone.utc_offset_minutes() as i64);
     if slot_at <= local_now {

@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::storage::Tx;
 use crate::Central;
 use chrono::{DateTime, Utc};
-use loket::sync::wire::{Change, ChangeKind, ChangePage};
+use loket_contract::wire::{Change, ChangeKind, ChangePage};
 
 pub const DEFAULT_LIMIT: i64 = 500;
 pub const MAX_LIMIT: i64 = 1000;

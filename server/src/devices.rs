@@ -6,7 +6,7 @@ use crate::error::{Code, Error, Result};
 use crate::storage::DeviceRow;
 use crate::Central;
 use chrono::Duration;
-use loket::sync::wire::{DeviceState, EnrollRequest, Enrollment};
+use loket_contract::wire::{DeviceState, EnrollRequest, Enrollment};
 use rand::{Rng, RngCore};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;

@@ -1,7 +1,7 @@
 //! The one error type of central: a stable code, an HTTP status and a message in Bahasa Indonesia.
 //! It leaves the server as `wire::WireError {code, message}`; storage errors are logged, never shown.
 
-use loket::sync::wire::WireError;
+use loket_contract::wire::WireError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Code {

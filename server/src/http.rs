@@ -13,7 +13,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use loket::sync::wire::{self, EnrollRequest};
+use loket_contract::wire::{self, EnrollRequest};
 use serde::Deserialize;
 use std::future::Future;
 use std::sync::Arc;

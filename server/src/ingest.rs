@@ -5,8 +5,8 @@ use crate::error::{Code, Error, Result};
 use crate::storage::{DeviceRow, NewRecord, Tx};
 use crate::{verify, Central};
 use chrono::{DateTime, Duration, Utc};
-use loket::intake::biodata::Biodata;
-use loket::sync::wire::{
+use loket_contract::biodata::Biodata;
+use loket_contract::wire::{
     self, ApplicantBody, ApplicationBody, Batch, BatchResult, Outcome, RecordResult, RecordingBody, WireRecord,
 };
 

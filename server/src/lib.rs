@@ -17,7 +17,7 @@ pub mod verify;
 pub use error::{Code, Error, Result};
 
 use chrono::{DateTime, Utc};
-use loket::clock::{Clock, SystemClock};
+use loket_contract::clock::{Clock, SystemClock};
 use std::sync::Arc;
 use storage::{Storage, Target};
 
@@ -51,8 +51,8 @@ pub fn normalise_text(s: &str) -> String {
 /// A region code as central stores it (dotted), when it is a known kecamatan.
 pub fn office_code(code: &str) -> Result<String> {
     let code = code.trim();
-    match loket::regions::lookup(code) {
-        Some(r) if loket::regions::is_district(code) => Ok(r.code),
+    match loket_contract::regions::lookup(code) {
+        Some(r) if loket_contract::regions::is_district(code) => Ok(r.code),
         _ => Err(Error::new(Code::Validation, format!("Kode kecamatan '{code}' tidak dikenal (contoh: 61.01.09)."))),
     }
 }

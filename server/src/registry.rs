@@ -5,7 +5,7 @@ use crate::error::{Code, Error, Result};
 use crate::storage::Person;
 use crate::{normalise_text, Central};
 use chrono::{Datelike, Duration, NaiveDate};
-use loket::intake::nik;
+use loket_contract::nik;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::HashMap;
@@ -181,10 +181,10 @@ fn place_name(region: &str) -> String {
 
 /// Writes `count` synthetic people of `office` as CSV. The same seed gives the same file. Every NIK
 /// carries the office's kecamatan, the birth date (day + 40 for women) and a serial from 0001, and
-/// reads back through `loket::intake::nik::parse` as the row says.
+/// reads back through `loket_contract::nik::parse` as the row says.
 pub fn generate(out: impl Write, count: usize, office: &str, seed: u64, today: NaiveDate) -> Result<()> {
     let office = crate::office_code(office)?;
-    let (_, regency, district) = loket::regions::district_path(&office)
+    let (_, regency, district) = loket_contract::regions::district_path(&office)
         .ok_or_else(|| Error::new(Code::Validation, format!("Kode kecamatan '{office}' tidak dikenal.")))?;
     let digits: String = office.chars().filter(char::is_ascii_digit).collect();
     let places = [place_name(&regency.name), place_name(&regency.name), district.name.to_uppercase(), pick_city(seed)];

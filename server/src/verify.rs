@@ -6,9 +6,9 @@ use crate::error::{Code, Error, Result};
 use crate::storage::{Person, RecordingState, Tx};
 use crate::{normalise_text, Central};
 use chrono::{DateTime, NaiveDate, Utc};
-use loket::intake::biodata::Biodata;
-use loket::intake::nik::Sex;
-use loket::sync::wire::ChangeKind;
+use loket_contract::biodata::Biodata;
+use loket_contract::nik::Sex;
+use loket_contract::wire::ChangeKind;
 
 pub const PRINT_READY: &str = "PRINT_READY_RECORD";
 pub const DUPLICATE: &str = "DUPLICATE_RECORD";

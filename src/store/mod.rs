@@ -7,6 +7,7 @@
 //! survives a power cut, because nobody is answered before the group's commit returned.
 
 use crate::error::{Error, ErrorCode, Result};
+use loket_contract::migrate::{MigrateError, Schema};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Condvar, Mutex};
@@ -15,17 +16,13 @@ use std::sync::{mpsc, Condvar, Mutex};
 pub const APPLICATION_ID: i32 = 0x4C4B_5445; // "LKTE"
 pub const DB_FILE_NAME: &str = "loket.db";
 
-/// Numbered migrations, applied in order; `PRAGMA user_version` holds how many ran.
-const MIGRATIONS: &[&str] = &[
-    include_str!("migrations/0001_foundation.sql"),
-    include_str!("migrations/0002_queue.sql"),
-    include_str!("migrations/0003_intake.sql"),
-    include_str!("migrations/0004_recording.sql"),
-    include_str!("migrations/0005_sync.sql"),
-];
+/// Numbered migrations, applied in order; `PRAGMA user_version` holds how many ran. The list is every
+/// `migrations/NNNN_*.sql`, made by build.rs: adding a migration is adding a file.
+const MIGRATIONS: &[&str] = include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
+const SCHEMA: Schema = Schema { application_id: APPLICATION_ID, migrations: MIGRATIONS };
 
 pub fn schema_version() -> u32 {
-    MIGRATIONS.len() as u32
+    SCHEMA.version()
 }
 
 const READERS: usize = 4;
@@ -74,7 +71,7 @@ impl Store {
             inspect_existing(&path)?;
         }
         let writer = open_connection(&path)?;
-        migrate(&writer)?;
+        migrate(&writer, &path)?;
         let mut readers = Vec::with_capacity(READERS);
         for _ in 0..READERS {
             readers.push(open_connection(&path)?);
@@ -244,34 +241,28 @@ fn open_connection(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
-/// Reads an existing file read-only: is it ours, and not from a newer version of Loket?
+/// Reads an existing file read-only: is it ours (or still empty), and not from a newer version of Loket?
 fn inspect_existing(path: &Path) -> Result<()> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| startup_error(format!("Basis data {} tidak dapat dibaca: {e}.", path.display())))?;
-    let (app_id, version) = read_identity(&conn).map_err(|e| {
-        startup_error(format!("Berkas {} bukan basis data SQLite yang dapat dibaca ({e}).", path.display()))
-    })?;
-    if version == 0 && app_id == 0 {
-        return Ok(()); // an empty file: treated as new
-    }
-    if app_id != APPLICATION_ID {
-        return Err(startup_error(format!("Berkas {} bukan basis data Loket KTP-el.", path.display())));
-    }
-    if version > schema_version() {
-        return Err(startup_error(format!(
-            "Basis data {} dibuat oleh versi Loket yang lebih baru (skema {version}, aplikasi ini skema {}). \
-             Gunakan versi aplikasi yang lebih baru; berkas tidak diubah.",
-            path.display(),
-            schema_version()
-        )));
-    }
+    SCHEMA.check(&conn).map_err(|e| refused(path, e))?;
     Ok(())
 }
 
-fn read_identity(conn: &Connection) -> rusqlite::Result<(i32, u32)> {
-    let app_id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
-    let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    Ok((app_id, version))
+/// The office's words for why the migration runner would not (or could not) bring `path` up to date.
+fn refused(path: &Path, e: MigrateError) -> Error {
+    match e {
+        MigrateError::Unreadable(e) => {
+            startup_error(format!("Berkas {} bukan basis data SQLite yang dapat dibaca ({e}).", path.display()))
+        }
+        MigrateError::Foreign(_) => startup_error(format!("Berkas {} bukan basis data Loket KTP-el.", path.display())),
+        MigrateError::Newer { version, known } => startup_error(format!(
+            "Basis data {} dibuat oleh versi Loket yang lebih baru (skema {version}, aplikasi ini skema {known}). \
+             Gunakan versi aplikasi yang lebih baru; berkas tidak diubah.",
+            path.display()
+        )),
+        MigrateError::Failed { version, error } => Error::internal(format!("migration {version} failed: {error}")),
+    }
 }
 
 fn check_writable(dir: &Path) -> Result<()> {
@@ -288,17 +279,9 @@ fn check_writable(dir: &Path) -> Result<()> {
     }
 }
 
-fn migrate(conn: &Connection) -> Result<()> {
-    let current: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-        let version = i as u32 + 1;
-        conn.execute_batch(&format!(
-            "BEGIN IMMEDIATE; {sql}\n PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {version}; COMMIT;"
-        ))
-        .map_err(|e| {
-            let _ = conn.execute_batch("ROLLBACK");
-            Error::internal(format!("migration {version} failed: {e}"))
-        })?;
+fn migrate(conn: &Connection, path: &Path) -> Result<()> {
+    let (from, to) = SCHEMA.migrate(conn).map_err(|e| refused(path, e))?;
+    for version in from + 1..=to {
         tracing::info!(version, "applied migration");
     }
     Ok(())
@@ -310,20 +293,19 @@ fn migrate(conn: &Connection) -> Result<()> {
 pub fn restore(dir: &Path, from: &Path) -> Result<PathBuf> {
     let src = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| Error::field("from", format!("Berkas {} tidak dapat dibuka: {e}.", from.display())))?;
-    let (app_id, version) = read_identity(&src)
-        .map_err(|_| Error::field("from", format!("Berkas {} bukan basis data SQLite.", from.display())))?;
-    if app_id != APPLICATION_ID {
-        return Err(Error::field("from", format!("Berkas {} bukan cadangan Loket KTP-el.", from.display())));
-    }
-    if version > schema_version() {
-        return Err(Error::field(
-            "from",
-            format!(
-                "Cadangan {} berasal dari versi Loket yang lebih baru (skema {version}, aplikasi ini {}).",
-                from.display(),
-                schema_version()
-            ),
-        ));
+    let foreign = || Error::field("from", format!("Berkas {} bukan cadangan Loket KTP-el.", from.display()));
+    match SCHEMA.check(&src) {
+        // An empty file passes the runner (it would start from migration 1) but is no backup.
+        Ok(found) if found.is_blank() => return Err(foreign()),
+        Ok(_) => {}
+        Err(MigrateError::Foreign(_)) => return Err(foreign()),
+        Err(MigrateError::Newer { version, known }) => {
+            return Err(Error::field(
+                "from",
+                format!("Cadangan {} berasal dari versi Loket yang lebih baru (skema {version}, aplikasi ini {known}).", from.display()),
+            ))
+        }
+        Err(_) => return Err(Error::field("from", format!("Berkas {} bukan basis data SQLite.", from.display()))),
     }
     let ok: String = src.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
     if ok != "ok" {
@@ -343,13 +325,14 @@ pub fn restore(dir: &Path, from: &Path) -> Result<PathBuf> {
     drop(dst);
     // An older backup is brought up to this binary's schema.
     let conn = open_connection(&target)?;
-    migrate(&conn)?;
+    migrate(&conn, &target)?;
     Ok(kept)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use loket_contract::migrate::identity;
 
     #[test]
     fn migrations_set_version_and_identity() {
@@ -357,9 +340,9 @@ mod tests {
         let store = Store::open_dir(dir.path()).unwrap();
         let report = store.check().unwrap();
         assert!(report.healthy(), "{report:?}");
-        let (app_id, version) = store.read(|c| Ok(read_identity(c)?)).unwrap();
-        assert_eq!(app_id, APPLICATION_ID);
-        assert_eq!(version, schema_version());
+        let id = store.read(|c| Ok(identity(c)?)).unwrap();
+        assert_eq!(id.application_id, APPLICATION_ID);
+        assert_eq!(id.user_version, schema_version());
         let pragmas: (String, i64, i64) = store
             .read(|c| {
                 Ok(c.query_row(
@@ -370,6 +353,23 @@ mod tests {
             })
             .unwrap();
         assert_eq!(pragmas, ("wal".to_string(), 2, 1));
+    }
+
+    #[test]
+    fn every_migration_file_is_listed_in_order() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store/migrations");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "sql"))
+            .collect();
+        files.sort();
+        assert_eq!(files.len(), MIGRATIONS.len());
+        for (i, (file, sql)) in files.iter().zip(MIGRATIONS).enumerate() {
+            assert!(file.file_name().unwrap().to_str().unwrap().starts_with(&format!("{:04}_", i + 1)), "{}", file.display());
+            assert_eq!(&std::fs::read_to_string(file).unwrap(), sql, "{}", file.display());
+        }
+        assert_eq!(MIGRATIONS[0], include_str!("migrations/0001_foundation.sql"));
     }
 
     #[test]

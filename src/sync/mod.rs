@@ -12,7 +12,8 @@ mod outbox;
 mod pull;
 pub mod state;
 pub mod uploader;
-pub mod wire;
+/// The batch format, compiled by both sides from the shared crate.
+pub use loket_contract::wire;
 
 pub use outbox::enqueue;
 pub use state::SyncStatus;

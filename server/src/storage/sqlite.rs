@@ -5,14 +5,15 @@
 use super::{AppointmentRow, DeviceRow, NewRecord, Person, RecordCount, RecordingState, Storage, TokenRow, Tx};
 use crate::error::{Code, Error, Result};
 use chrono::{DateTime, Utc};
-use loket::clock::{from_db, to_db};
+use loket_contract::clock::{from_db, to_db};
+use loket_contract::migrate::{MigrateError, Schema};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// Marks the file as central's ("LKCE"), so a hub's `loket.db` is never migrated by mistake.
-const APPLICATION_ID: i64 = 0x4C4B_4345;
-const MIGRATIONS: &[&str] = &[include_str!("migrations/sqlite/0001_init.sql")];
+const APPLICATION_ID: i32 = 0x4C4B_4345;
+const SCHEMA: Schema = Schema { application_id: APPLICATION_ID, migrations: &[include_str!("migrations/sqlite/0001_init.sql")] };
 const MAX_IDLE_READERS: usize = 4;
 
 pub struct SqliteStorage {
@@ -34,32 +35,31 @@ impl SqliteStorage {
             Error::new(Code::Storage, format!("Folder data {} tidak dapat dibuat: {e}", dir.display()))
         })?;
         let path = dir.join("central.db");
-        let mut conn = connect(&path).map_err(|_| {
+        let conn = connect(&path).map_err(|_| {
             Error::new(Code::Storage, format!("Basis data {} tidak dapat dibuka.", path.display()))
         })?;
-        let app_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        let has_tables: bool =
-            conn.query_row("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table')", [], |r| r.get(0))?;
-        if app_id != APPLICATION_ID && (app_id != 0 || has_tables) {
-            return Err(Error::new(Code::Storage, format!("{} bukan basis data loket-central; tidak disentuh.", path.display())));
-        }
-        if version > MIGRATIONS.len() as i64 {
-            return Err(Error::new(
-                Code::Storage,
-                format!("{} dibuat oleh versi loket-central yang lebih baru (skema {version}); perbarui program ini.", path.display()),
-            ));
-        }
+        // Refused before WAL mode is switched on, so a foreign or newer file is not touched.
+        SCHEMA.check(&conn).map_err(|e| refused(&path, e))?;
         conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-            tracing::info!(version = i + 1, "sqlite migration applied");
+        let (from, to) = SCHEMA.migrate(&conn).map_err(|e| refused(&path, e))?;
+        for version in from + 1..=to {
+            tracing::info!(version, "sqlite migration applied");
         }
-        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
-        tx.commit()?;
         Ok(SqliteStorage { path, writer: Mutex::new(conn), readers: Mutex::new(Vec::new()) })
+    }
+}
+
+/// Central's words for why the migration runner would not (or could not) bring `path` up to date.
+fn refused(path: &Path, e: MigrateError) -> Error {
+    match e {
+        MigrateError::Foreign(_) => {
+            Error::new(Code::Storage, format!("{} bukan basis data loket-central; tidak disentuh.", path.display()))
+        }
+        MigrateError::Newer { version, .. } => Error::new(
+            Code::Storage,
+            format!("{} dibuat oleh versi loket-central yang lebih baru (skema {version}); perbarui program ini.", path.display()),
+        ),
+        MigrateError::Unreadable(e) | MigrateError::Failed { error: e, .. } => Error::from(e),
     }
 }
 
