@@ -3,6 +3,8 @@
 //! jitter, reset by the next success. Progress is written only after central answered, so a
 //! crash at any point re-sends at most one batch, which central answers with "duplicate".
 
+mod batching;
+
 use super::central::{Central, Failure};
 use super::outbox::{self, OutboxRow};
 use super::state::{self, Credentials, Live};
@@ -10,6 +12,7 @@ use super::wire::{self, Batch, BatchResult, WireRecord};
 use crate::clock::to_db;
 use crate::error::{Error, Result};
 use crate::App;
+use batching::{Limits, Refusal, Shrink};
 use rand::Rng;
 use rusqlite::{params, Connection};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -244,12 +247,12 @@ async fn exchange(app: &Arc<App>, creds: &Credentials) -> std::result::Result<Cy
 
     // One request in flight at a time. While it travels the next batch is read and encoded, and
     // while that one travels the answer to the previous is written down.
-    let mut max_records = wire::MAX_BATCH_RECORDS;
+    let mut shrink = Shrink::default();
     let mut after_seq = 0i64;
     let mut in_flight: Option<(tokio::task::JoinHandle<std::result::Result<BatchResult, Failure>>, Sent)> = None;
     loop {
         let (a, office) = (app.clone(), creds.office.clone());
-        let next = blocking(move || next_batch(&a, &office, after_seq, max_records)).await?;
+        let next = blocking(move || next_batch(&a, &office, after_seq, shrink)).await?;
         let mut answered = None;
         if let Some((handle, seqs)) = in_flight.take() {
             let answer = handle.await.unwrap_or_else(|e| Err(Failure::Unreachable(e.to_string())));
@@ -258,19 +261,21 @@ async fn exchange(app: &Arc<App>, creds: &Credentials) -> std::result::Result<Cy
                 // Too big or unreadable for central: halve until the one record at fault is found,
                 // then set it aside for a person so it never blocks the rest. The batch read
                 // meanwhile is dropped; reading starts again from what is still waiting.
-                Err(Failure::Refused { message, .. }) if seqs.len() > 1 => {
-                    tracing::warn!(records = seqs.len(), %message, "central refused a batch; halving");
-                    max_records = seqs.len() / 2;
-                    after_seq = 0;
-                    continue;
-                }
-                Err(Failure::Refused { message, .. }) => {
-                    let (a, now, seq) = (app.clone(), app.now(), seqs[0].0);
-                    blocking(move || a.store.write(move |tx| mark_unsendable(tx, now, seq, &message))).await?;
-                    report.quarantined += 1;
-                    after_seq = 0;
-                    continue;
-                }
+                Err(Failure::Refused { message, .. }) => match batching::refused(seqs.len()) {
+                    Refusal::Retry(smaller) => {
+                        tracing::warn!(records = seqs.len(), %message, "central refused a batch; halving");
+                        shrink = smaller;
+                        after_seq = 0;
+                        continue;
+                    }
+                    Refusal::SetAside => {
+                        let (a, now, seq) = (app.clone(), app.now(), seqs[0].0);
+                        blocking(move || a.store.write(move |tx| mark_unsendable(tx, now, seq, &message))).await?;
+                        report.quarantined += 1;
+                        after_seq = 0;
+                        continue;
+                    }
+                },
                 Err(other) => return Err(other),
             }
         }
@@ -285,7 +290,7 @@ async fn exchange(app: &Arc<App>, creds: &Credentials) -> std::result::Result<Cy
             let (sent, quarantined) = blocking(move || a.store.write(move |tx| apply_result(tx, now, &seqs, &result))).await?;
             report.sent += sent;
             report.quarantined += quarantined;
-            max_records = wire::MAX_BATCH_RECORDS;
+            shrink = batching::accepted();
             app.events.publish(crate::events::Event::SyncChanged);
         }
         if !more && in_flight.is_none() {
@@ -321,38 +326,36 @@ fn rewind_after(conn: &Connection, contiguous_seq: i64) -> Result<usize> {
 }
 
 /// The next batch after `after_seq`, encoded for the wire, with the (seq, id) of its records:
-/// waiting rows in seq order, capped by count and raw bytes. A row that cannot be put on the wire
-/// at all is set aside (quarantined) and skipped in the seq chain.
-fn next_batch(app: &App, office: &str, after_seq: i64, max_records: usize) -> Result<Option<(Vec<u8>, Sent)>> {
+/// waiting rows in seq order, as many as `batching::next_batch_len` lets go. A row that cannot be
+/// put on the wire at all is set aside (quarantined) and skipped in the seq chain.
+fn next_batch(app: &App, office: &str, after_seq: i64, shrink: Shrink) -> Result<Option<(Vec<u8>, Sent)>> {
     let now = app.now();
     loop {
-        let (prev, rows) = app.store.read(|c| outbox::waiting(c, after_seq, max_records.max(1)))?;
+        let (prev, rows) = app.store.read(|c| outbox::waiting(c, after_seq, shrink.record_cap(Limits::OFFICE)))?;
         if rows.is_empty() {
             return Ok(None);
         }
         let mut records: Vec<WireRecord> = Vec::with_capacity(rows.len());
-        let mut bytes = 0usize;
-        let mut prev_seq = prev;
         let mut unsendable: Option<(OutboxRow, Error)> = None;
-        app.store.read(|c| {
-            for row in &rows {
-                match outbox::to_wire(c, office, prev_seq, row) {
-                    Ok(rec) => {
-                        if !records.is_empty() && bytes + rec.raw_len() > wire::MAX_BATCH_BYTES {
-                            break;
-                        }
-                        bytes += rec.raw_len();
-                        prev_seq = rec.seq;
-                        records.push(rec);
-                    }
-                    Err(e) => {
-                        unsendable = Some((row.clone(), e));
-                        break;
-                    }
+        let take = app.store.read(|c| {
+            let mut prev_seq = prev;
+            // A row is encoded only when the planner asks for its size; an unencodable row ends the batch.
+            let sizes = rows.iter().map_while(|row| match outbox::to_wire(c, office, prev_seq, row) {
+                Ok(rec) => {
+                    prev_seq = rec.seq;
+                    let size = rec.raw_len();
+                    records.push(rec);
+                    Some(size)
                 }
-            }
-            Ok(())
+                Err(e) => {
+                    unsendable = Some((row.clone(), e));
+                    None
+                }
+            });
+            Ok(batching::next_batch_len(sizes, Limits::OFFICE, shrink))
         })?;
+        // The planner may have looked at one record more than fits.
+        records.truncate(take);
         if let Some((row, e)) = unsendable {
             if records.is_empty() {
                 app.store.write(move |tx| mark_unsendable(tx, now, row.seq, &e.message))?;
