@@ -47,7 +47,7 @@ fn start_central(dir: &Path) -> Central {
     let mut child = Command::new(env!("CARGO_BIN_EXE_loket-central"))
         .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
         .arg(dir)
-        .env("RUST_LOG", std::env::var("SYNC_BENCH_CENTRAL_LOG").unwrap_or_else(|_| "warn".into()))
+        .env("LOKET_CENTRAL_LOG", std::env::var("SYNC_BENCH_CENTRAL_LOG").unwrap_or_else(|_| "warn".into()))
         .stdout(Stdio::piped())
         .stderr(if std::env::var_os("SYNC_BENCH_CENTRAL_LOG").is_some() { Stdio::inherit() } else { Stdio::null() })
         .spawn()

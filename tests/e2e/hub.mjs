@@ -10,7 +10,7 @@ export function startHub({ bin, cwd, dataDir, uiDir, env = {}, onOutput = () => 
     const child = spawn(bin, ['serve', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--ui-dir', uiDir], {
       cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn', ...env },
+      env: { ...process.env, LOKET_LOG: process.env.LOKET_LOG ?? 'warn', ...env },
     });
     let settled = false;
     const settle = (fn, v) => {

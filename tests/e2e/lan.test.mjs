@@ -44,7 +44,7 @@ function startHub() {
     const child = spawn(
       bin,
       ['serve', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--ui-dir', uiDir],
-      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' } },
+      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOKET_LOG: process.env.LOKET_LOG ?? 'warn' } },
     );
     let settled = false;
     const timer = setTimeout(() => {
