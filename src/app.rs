@@ -1,7 +1,7 @@
 //! The service: the store, the clock and the command registry. Both adapters (Tauri IPC and the LAN
 //! hub) hold one `App` and call `App::call`.
 
-use crate::api::Registry;
+use crate::api::{FileOut, Registry};
 use crate::clock::{Clock, SystemClock};
 use crate::error::Result;
 use crate::store::Store;
@@ -40,15 +40,28 @@ impl App {
     pub fn call(&self, token: Option<&str>, name: &str, payload: Value) -> Result<Value> {
         let started = std::time::Instant::now();
         let out = self.registry.dispatch(self, token, name, payload);
-        match &out {
-            Ok(_) => {
+        self.after(name, started, out.as_ref().err());
+        out
+    }
+
+    /// Makes one file output (a PDF, …) as the holder of `token`, through the same access check.
+    /// `payload` is the request object (over HTTP: the query string, every value a string).
+    pub fn file(&self, token: Option<&str>, name: &str, payload: Value) -> Result<FileOut> {
+        let started = std::time::Instant::now();
+        let out = self.registry.dispatch_file(self, token, name, payload);
+        self.after(name, started, out.as_ref().err());
+        out
+    }
+
+    fn after(&self, name: &str, started: std::time::Instant, error: Option<&crate::error::Error>) {
+        match error {
+            None => {
                 tracing::debug!(command = name, elapsed_us = started.elapsed().as_micros() as u64, "ok");
                 // The command may have added outbox rows; the uploader checks cheaply.
                 self.sync.nudge();
             }
-            Err(e) => tracing::info!(command = name, code = ?e.code, "refused"),
+            Some(e) => tracing::info!(command = name, code = ?e.code, "refused"),
         }
-        out
     }
 
     pub fn registry(&self) -> &Registry {

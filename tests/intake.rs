@@ -158,7 +158,7 @@ fn the_return_slip_lists_what_is_missing_as_a5_and_roll_pdf() {
     o.call(&officer, "intake.check_requirement", json!({"application_id": id, "requirement_id": kk, "status": "invalid", "note": "Fotokopi tidak terbaca"})).unwrap();
     o.call(&officer, "intake.check_requirement", json!({"application_id": id, "requirement_id": card, "status": "missing"})).unwrap();
     let hub = common::hub(o.app.clone());
-    let url = format!("{}/api/v1/applications/{id}/return-slip", hub.url);
+    let url = format!("{}/api/v1/files/intake.return_slip?application_id={id}", hub.url);
     // Not returned yet: refused.
     let r = common::http().get(&url).bearer_auth(&officer).send().unwrap();
     assert_eq!(r.status(), 409);
@@ -166,8 +166,12 @@ fn the_return_slip_lists_what_is_missing_as_a5_and_roll_pdf() {
     assert_eq!(common::http().get(&url).send().unwrap().status(), 401);
     let dir = tempfile::tempdir().unwrap();
     for (paper, width_pt) in [("a5", 419.53), ("80", 226.77)] {
-        let r = common::http().get(format!("{url}?paper={paper}")).bearer_auth(&officer).send().unwrap();
+        let r = common::http().get(format!("{url}&paper={paper}")).bearer_auth(&officer).send().unwrap();
         assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["content-type"], "application/pdf");
+        assert_eq!(r.headers()["cache-control"], "no-store");
+        let disposition = r.headers()["content-disposition"].to_str().unwrap().to_string();
+        assert_eq!(disposition, format!("inline; filename=\"tanda-pengembalian-{}-{paper}.pdf\"", app["number"].as_str().unwrap()));
         let pdf = dir.path().join(format!("slip-{paper}.pdf"));
         std::fs::write(&pdf, r.bytes().unwrap()).unwrap();
         let info = String::from_utf8(std::process::Command::new("pdfinfo").arg(&pdf).output().unwrap().stdout).unwrap();

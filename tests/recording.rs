@@ -119,7 +119,7 @@ fn a_complete_recording_gets_one_receipt() {
 
     // The receipt, as the applicant gets it.
     let hub = common::hub(o.app.clone());
-    let r = common::http().get(format!("{}/api/v1/recordings/{id}/receipt", hub.url)).bearer_auth(&operator).send().unwrap();
+    let r = common::http().get(format!("{}/api/v1/files/recording.receipt?recording_id={id}", hub.url)).bearer_auth(&operator).send().unwrap();
     assert_eq!(r.status(), 200);
     let dir = tempfile::tempdir().unwrap();
     let pdf = dir.path().join("bukti.pdf");

@@ -4,9 +4,8 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-mod pdf_viewer;
+mod file_viewer;
 
-use loket::documents::PersonalDocument;
 use loket::{App, Error, ErrorCode};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -32,23 +31,22 @@ async fn rpc(
         .map_err(Error::internal)?
 }
 
-/// A personal PDF (return slip, receipt) saved under the data folder and opened in the computer's
-/// PDF viewer: the window itself cannot show or download PDFs.
+/// A file output (return slip, receipt, …) made through the same access check as `rpc`, saved under
+/// the data folder and opened in the computer's viewer: the window itself cannot show or download
+/// PDFs. `invoke('open_file', {name, token, payload})`.
 #[tauri::command]
-async fn open_pdf(
+async fn open_file(
     state: tauri::State<'_, Shell>,
+    name: String,
     token: Option<String>,
-    document: PersonalDocument,
-    id: String,
-    paper: String,
-    file_name: String,
-) -> Result<pdf_viewer::SavedPdf, Error> {
+    payload: serde_json::Value,
+) -> Result<file_viewer::SavedFile, Error> {
     let app = state.app.clone()?;
     tauri::async_runtime::spawn_blocking(move || {
-        let bytes = loket::documents::personal_pdf(&app, token.as_deref(), document, &id, &paper)?;
-        let name = pdf_viewer::safe_file_name(&file_name, &paper);
-        pdf_viewer::save_and_open(&app.data_dir, &name, &bytes).map_err(|e| {
-            Error::new(ErrorCode::Internal, format!("PDF tidak dapat disimpan di folder data ({e})."))
+        let file = app.file(token.as_deref(), &name, payload)?;
+        let file_name = file_viewer::safe_file_name(&file.file_name);
+        file_viewer::save_and_open(&app.data_dir, &file_name, &file.bytes).map_err(|e| {
+            Error::new(ErrorCode::Internal, format!("Berkas tidak dapat disimpan di folder data ({e})."))
         })
     })
     .await
@@ -121,7 +119,7 @@ fn main() {
             Ok(())
         })
         .manage(Shell { app })
-        .invoke_handler(tauri::generate_handler![rpc, open_pdf])
+        .invoke_handler(tauri::generate_handler![rpc, open_file])
         .run(tauri::generate_context!())
         .expect("the desktop window could not start");
 }

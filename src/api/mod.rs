@@ -1,6 +1,8 @@
 //! The one command layer. Every user action is a command: a name, who may call it, a request type,
-//! a response type and one function. The Tauri IPC command and `POST /api/v1/<name>` are both thin
-//! adapters over `Registry::dispatch`, so the role check lives here, once.
+//! a response type and one function. A file output (a PDF, later CSV/XLSX) is a command too: it
+//! answers with a [`FileOut`]. The Tauri IPC commands (`rpc`, `open_file`), `POST /api/v1/<name>` and
+//! `GET /api/v1/files/<name>` are thin adapters over `Registry::dispatch`, so authentication, the
+//! role check and the forced-password-change gate live here, once.
 
 mod schema;
 
@@ -39,7 +41,29 @@ impl Access {
 /// Supervisors and administrators manage the office.
 pub const MANAGERS: &[Role] = &[Role::Supervisor, Role::Administrator];
 
-type Handler = Box<dyn Fn(&App, Option<&Caller>, Value) -> Result<Value> + Send + Sync>;
+type Handler = Box<dyn Fn(&App, Option<&Caller>, Value) -> Result<Reply> + Send + Sync>;
+
+/// A file a command answers with: the bytes, what they are, and the name to save them under.
+#[derive(Debug, Clone)]
+pub struct FileOut {
+    pub bytes: Vec<u8>,
+    pub content_type: &'static str,
+    /// A safe name with extension, e.g. `tanda-pengembalian-PMH-20261121-0001-a5.pdf`.
+    pub file_name: String,
+}
+
+impl FileOut {
+    pub fn pdf(bytes: Vec<u8>, file_name: impl Into<String>) -> FileOut {
+        FileOut { bytes, content_type: "application/pdf", file_name: file_name.into() }
+    }
+}
+
+/// What a command answers: JSON for the screens, or a file.
+#[derive(Debug)]
+pub enum Reply {
+    Json(Value),
+    File(FileOut),
+}
 
 pub struct Command {
     pub name: &'static str,
@@ -50,6 +74,9 @@ pub struct Command {
     /// A screen's background poll (the header's sync state): it does not count as the officer's
     /// activity, so the idle logout still happens.
     pub background: bool,
+    /// Answers with a file (`Registry::add_file`): served at `GET /api/v1/files/<name>` and opened
+    /// by the desktop's `open_file`, never by `POST /api/v1/<name>`.
+    pub file: Option<&'static str>,
     handler: Handler,
     pub(crate) request_schema: fn(&mut SchemaGenerator) -> Schema,
     pub(crate) response_schema: fn(&mut SchemaGenerator) -> Schema,
@@ -83,7 +110,7 @@ impl Registry {
     {
         self.insert::<Req, Resp>(name, access, summary, Box::new(move |app, caller, payload| {
             let resp = f(app, caller, parse_request(payload)?)?;
-            serde_json::to_value(resp).map_err(Error::internal)
+            serde_json::to_value(resp).map(Reply::Json).map_err(Error::internal)
         }))
     }
 
@@ -103,8 +130,50 @@ impl Registry {
         self.insert::<Req, Resp>(name, access, summary, Box::new(move |app, caller, payload| {
             let caller = caller.ok_or_else(Error::unauthenticated)?;
             let resp = f(app, caller, parse_request(payload)?)?;
-            serde_json::to_value(resp).map_err(Error::internal)
+            serde_json::to_value(resp).map(Reply::Json).map_err(Error::internal)
         }))
+    }
+
+    /// Adds a file output of `content_type` (e.g. `application/pdf`). `f` receives the caller (None
+    /// only for a public file called without login). The request's fields arrive as text when the
+    /// file is fetched over HTTP (the query string), so file requests use `String` fields.
+    pub fn add_file<Req>(
+        &mut self,
+        name: &'static str,
+        access: Access,
+        content_type: &'static str,
+        summary: &'static str,
+        f: fn(&App, Option<&Caller>, Req) -> Result<FileOut>,
+    ) -> &mut Command
+    where
+        Req: DeserializeOwned + JsonSchema + TS + 'static,
+    {
+        let cmd = self.insert::<Req, Empty>(name, access, summary, Box::new(move |app, caller, payload| {
+            Ok(Reply::File(f(app, caller, parse_request(payload)?)?))
+        }));
+        cmd.file = Some(content_type);
+        cmd
+    }
+
+    /// Adds a file output that needs a logged-in caller.
+    pub fn add_staff_file<Req>(
+        &mut self,
+        name: &'static str,
+        access: Access,
+        content_type: &'static str,
+        summary: &'static str,
+        f: fn(&App, &Caller, Req) -> Result<FileOut>,
+    ) -> &mut Command
+    where
+        Req: DeserializeOwned + JsonSchema + TS + 'static,
+    {
+        assert!(access != Access::Public, "{name}: a staff file cannot be public");
+        let cmd = self.insert::<Req, Empty>(name, access, summary, Box::new(move |app, caller, payload| {
+            let caller = caller.ok_or_else(Error::unauthenticated)?;
+            Ok(Reply::File(f(app, caller, parse_request(payload)?)?))
+        }));
+        cmd.file = Some(content_type);
+        cmd
     }
 
     fn insert<Req, Resp>(&mut self, name: &'static str, access: Access, summary: &'static str, handler: Handler) -> &mut Command
@@ -119,6 +188,7 @@ impl Registry {
             summary,
             during_password_change: false,
             background: false,
+            file: None,
             handler,
             request_schema: |g| g.subschema_for::<Req>(),
             response_schema: |g| g.subschema_for::<Resp>(),
@@ -140,11 +210,37 @@ impl Registry {
         self.commands.get(name)
     }
 
-    /// Authenticates, checks the role, parses the request and runs the command.
+    /// Runs a JSON command (`POST /api/v1/<name>`, the window's `rpc`).
     pub fn dispatch(&self, app: &App, token: Option<&str>, name: &str, payload: Value) -> Result<Value> {
+        match self.run(app, token, name, payload, false)? {
+            Reply::Json(v) => Ok(v),
+            Reply::File(_) => Err(Error::internal("a file output answered a JSON call")),
+        }
+    }
+
+    /// Runs a file output (`GET /api/v1/files/<name>`, the window's `open_file`).
+    pub fn dispatch_file(&self, app: &App, token: Option<&str>, name: &str, payload: Value) -> Result<FileOut> {
+        match self.run(app, token, name, payload, true)? {
+            Reply::File(f) => Ok(f),
+            Reply::Json(_) => Err(Error::internal("a JSON command answered a file call")),
+        }
+    }
+
+    /// The one access check, then the command: authenticates, checks the role and the forced
+    /// password change, parses the request and runs it. JSON commands and file outputs both come
+    /// here; a command asked for the wrong kind of answer is refused before anything runs.
+    fn run(&self, app: &App, token: Option<&str>, name: &str, payload: Value, want_file: bool) -> Result<Reply> {
         let cmd = self.commands.get(name).ok_or_else(|| {
             Error::new(ErrorCode::UnknownCommand, format!("Perintah '{name}' tidak dikenal."))
         })?;
+        if cmd.file.is_some() != want_file {
+            let message = if want_file {
+                format!("Perintah '{name}' tidak menghasilkan berkas.")
+            } else {
+                format!("Perintah '{name}' menghasilkan berkas: ambil lewat /api/v1/files/{name}.")
+            };
+            return Err(Error::new(ErrorCode::UnknownCommand, message));
+        }
         let caller = match (cmd.access, token) {
             // A public command works with or without a (valid) session.
             (Access::Public, Some(t)) => auth::authenticate(app, t, !cmd.background).ok(),

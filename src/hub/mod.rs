@@ -1,8 +1,8 @@
-//! The LAN hub: `POST /api/v1/<command>` over the one registry, health, the OpenAPI document, and the
-//! UI build at `/` so a browser on another counter gets the same screens as the desktop window.
+//! The LAN hub: `POST /api/v1/<command>` and `GET /api/v1/files/<command>` over the one registry,
+//! health, the OpenAPI document, the event stream, and the UI build at `/` so a browser on another
+//! counter gets the same screens as the desktop window. No route checks access itself.
 
 use crate::app::App;
-use crate::documents::PersonalDocument;
 use crate::error::{Error, ErrorCode};
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -12,6 +12,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tower_http::services::{ServeDir, ServeFile};
@@ -32,9 +33,7 @@ pub fn router(app: Arc<App>, ui_dir: Option<PathBuf>) -> Router {
         .route("/api/v1/health", get(health))
         .route("/api/v1/openapi.json", get(openapi_json))
         .route("/api/v1/events", get(events))
-        .route("/api/v1/tickets/{id}/pdf", get(ticket_pdf))
-        .route("/api/v1/applications/{id}/return-slip", get(return_slip))
-        .route("/api/v1/recordings/{id}/receipt", get(recording_receipt))
+        .route("/api/v1/files/{command}", get(file))
         .route("/api/v1/{command}", post(command))
         .with_state(hub);
     match ui_dir.filter(|d| d.join("index.html").is_file()) {
@@ -99,53 +98,37 @@ async fn events(State(hub): State<Hub>) -> Sse<impl futures_util::Stream<Item = 
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
 
-/// A queue ticket as a PDF the width of the thermal roll, for printers behind the system spooler.
-async fn ticket_pdf(State(hub): State<Hub>, Path(id): Path<String>) -> Response {
-    let app = hub.app.clone();
-    match tokio::task::spawn_blocking(move || crate::queue::ticket_pdf(&app, &id)).await {
-        Ok(Ok(bytes)) => ([(header::CONTENT_TYPE, "application/pdf")], bytes).into_response(),
-        Ok(Err(e)) => error_response(e),
-        Err(e) => error_response(Error::internal(e)),
-    }
-}
-
-#[derive(serde::Deserialize)]
-struct PaperQuery {
-    paper: Option<String>,
-}
-
-/// A PDF with personal data: only for a session holding one of the document's roles (the token
-/// as for commands; never in the address, so never in a log).
-async fn personal_pdf(hub: Hub, headers: HeaderMap, document: PersonalDocument, id: String, paper: String) -> Response {
-    let app = hub.app.clone();
+/// Every file output (`GET /api/v1/files/<command>?field=value`): the query string is the request,
+/// the token comes in the Authorization header as for commands (never in the address, so never in
+/// a log), and `Registry::dispatch_file` does the one access check.
+async fn file(
+    State(hub): State<Hub>,
+    Path(name): Path<String>,
+    query: Result<axum::extract::Query<BTreeMap<String, String>>, axum::extract::rejection::QueryRejection>,
+    headers: HeaderMap,
+) -> Response {
+    let Ok(axum::extract::Query(query)) = query else {
+        return error_response(Error::new(ErrorCode::BadRequest, "Alamat berkas tidak sah (bagian setelah '?')."));
+    };
     let token = bearer(&headers);
-    let result =
-        tokio::task::spawn_blocking(move || crate::documents::personal_pdf(&app, token.as_deref(), document, &id, &paper)).await;
-    match result {
-        Ok(Ok(bytes)) => ([(header::CONTENT_TYPE, "application/pdf")], bytes).into_response(),
+    let payload = Value::Object(query.into_iter().map(|(k, v)| (k, Value::String(v))).collect());
+    let app = hub.app.clone();
+    match tokio::task::spawn_blocking(move || app.file(token.as_deref(), &name, payload)).await {
+        Ok(Ok(f)) => (
+            [
+                (header::CONTENT_TYPE, f.content_type.to_string()),
+                // `inline`: a browser tab shows the PDF to print; the UI's "save" names the download.
+                (header::CONTENT_DISPOSITION, format!("inline; filename=\"{}\"", f.file_name)),
+                // Personal data: no cache on a shared office PC.
+                (header::CACHE_CONTROL, "no-store".to_string()),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+            ],
+            f.bytes,
+        )
+            .into_response(),
         Ok(Err(e)) => error_response(e),
         Err(e) => error_response(Error::internal(e)),
     }
-}
-
-/// The return slip of an application.
-async fn return_slip(
-    State(hub): State<Hub>,
-    Path(id): Path<String>,
-    axum::extract::Query(q): axum::extract::Query<PaperQuery>,
-    headers: HeaderMap,
-) -> Response {
-    personal_pdf(hub, headers, PersonalDocument::ReturnSlip, id, q.paper.unwrap_or_else(|| "a5".into())).await
-}
-
-/// The recording receipt (bukti perekaman).
-async fn recording_receipt(
-    State(hub): State<Hub>,
-    Path(id): Path<String>,
-    axum::extract::Query(q): axum::extract::Query<PaperQuery>,
-    headers: HeaderMap,
-) -> Response {
-    personal_pdf(hub, headers, PersonalDocument::Receipt, id, q.paper.unwrap_or_else(|| "a5".into())).await
 }
 
 fn bearer(headers: &HeaderMap) -> Option<String> {

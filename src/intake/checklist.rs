@@ -303,6 +303,9 @@ fn public_status(app: &App, req: PublicStatusRequest) -> Result<PublicStatus> {
 
 pub fn register(r: &mut Registry) {
     let intake = Access::Roles(INTAKE_ROLES);
+    r.add_staff_file("intake.return_slip", intake, "application/pdf", "The return slip of a returned application (PDF)", |app, _, req: ReturnSlipRequest| {
+        return_slip_file(app, &req)
+    });
     r.add_staff("intake.checklist", intake, "The document checklist of an application", |app, _, req: ApplicationIdRequest| {
         let now = app.now();
         app.store.read(|c| checklist(c, &req.application_id, now))
@@ -325,7 +328,25 @@ pub fn register(r: &mut Registry) {
 }
 
 /// The return slip of a returned application: A5 (`paper` "a5") or a thermal roll PDF ("80", "58").
-pub fn return_slip_pdf(app: &App, application_id: &str, paper: &str) -> Result<Vec<u8>> {
+/// Which return slip, on which paper (`a5`, `80`, `58`; A5 when left out).
+#[derive(Debug, Clone, Deserialize, JsonSchema, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnSlipRequest {
+    pub application_id: String,
+    #[serde(default)]
+    #[ts(optional)]
+    pub paper: Option<String>,
+}
+
+/// The return slip (tanda pengembalian berkas) of a returned application, as a PDF.
+pub fn return_slip_file(app: &App, req: &ReturnSlipRequest) -> Result<crate::api::FileOut> {
+    use crate::documents::{file_name, Paper};
+    let paper = Paper::parse(req.paper.as_deref())?;
+    let (bytes, number) = return_slip_pdf(app, &req.application_id, paper)?;
+    Ok(crate::api::FileOut::pdf(bytes, file_name(&format!("tanda-pengembalian-{number}"), paper.as_str(), "pdf")))
+}
+
+fn return_slip_pdf(app: &App, application_id: &str, paper: crate::documents::Paper) -> Result<(Vec<u8>, String)> {
     use crate::documents::{return_slip_pdf_a5, return_slip_thermal, MissingItem, ReturnSlip};
     let now = app.now();
     let slip = app.store.read(|c| {
@@ -364,14 +385,13 @@ pub fn return_slip_pdf(app: &App, application_id: &str, paper: &str) -> Result<V
             footer: Some("Bawa tanda ini dan dokumen yang kurang saat kembali. Biodata Anda tidak perlu diisi ulang.".into()),
         })
     })?;
-    match paper {
-        "a5" => return_slip_pdf_a5(&slip),
-        "80" | "58" => {
-            let width = if paper == "58" { crate::thermal::PaperWidth::Mm58 } else { crate::thermal::PaperWidth::Mm80 };
-            return_slip_thermal(&slip, width).pdf(width, &format!("Tanda pengembalian {}", slip.application_number))
+    let bytes = match paper {
+        crate::documents::Paper::A5 => return_slip_pdf_a5(&slip)?,
+        crate::documents::Paper::Roll(width) => {
+            return_slip_thermal(&slip, width).pdf(width, &format!("Tanda pengembalian {}", slip.application_number))?
         }
-        _ => Err(Error::field("paper", "Ukuran kertas: a5, 80 atau 58.")),
-    }
+    };
+    Ok((bytes, slip.application_number))
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema, TS)]

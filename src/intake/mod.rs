@@ -421,4 +421,4 @@ impl CodeLists {
 }
 
 mod checklist;
-pub use checklist::{return_slip_pdf, ChecklistView};
+pub use checklist::{return_slip_file, ChecklistView, ReturnSlipRequest};

@@ -50,8 +50,9 @@ pub fn print_ticket(app: &App, ticket_id: &str) -> Result<()> {
     thermal::send(&thermal::ticket_escpos(&slip, paper(&policy)), &target, PRINT_TIMEOUT)
 }
 
-/// The ticket as a PDF the width of the roll.
-pub fn ticket_pdf(app: &App, ticket_id: &str) -> Result<Vec<u8>> {
+/// The ticket as a PDF the width of the roll, for printers behind the system spooler.
+pub fn ticket_pdf(app: &App, ticket_id: &str) -> Result<crate::api::FileOut> {
     let (slip, policy) = slip(app, ticket_id)?;
-    thermal::ticket_pdf(&slip, paper(&policy))
+    let bytes = thermal::ticket_pdf(&slip, paper(&policy))?;
+    Ok(crate::api::FileOut::pdf(bytes, crate::documents::file_name(&format!("tiket-{}", slip.number), "", "pdf")))
 }

@@ -281,6 +281,9 @@ pub fn register(r: &mut Registry) {
         super::printing::print_ticket(app, &req.ticket_id)?;
         Ok(PrintResult { printed: true })
     });
+    r.add_file("queue.ticket_pdf", Access::Public, "application/pdf", "A ticket as a roll-width PDF (no personal data)", |app, _, req: TicketIdRequest| {
+        super::printing::ticket_pdf(app, &req.ticket_id)
+    });
     r.add_staff("queue.appointment_create", Access::Roles(MANAGERS), "Book an appointment (filled by central sync later)", |app, c, req: AppointmentCreateRequest| {
         create_appointment(app, &c.username, req)
     });

@@ -404,17 +404,27 @@ fn ready_list(app: &App) -> Result<ReadyList> {
 }
 
 /// The recording receipt (bukti perekaman): A5 ("a5") or a thermal roll PDF ("80", "58").
-pub fn receipt_pdf(app: &App, recording_id: &str, paper: &str) -> Result<Vec<u8>> {
-    use crate::documents::{receipt_pdf_a5, receipt_thermal};
-    let receipt = receipt_data(app, recording_id)?;
-    match paper {
-        "a5" => receipt_pdf_a5(&receipt),
-        "80" | "58" => {
-            let width = if paper == "58" { crate::thermal::PaperWidth::Mm58 } else { crate::thermal::PaperWidth::Mm80 };
-            receipt_thermal(&receipt, width).pdf(width, &format!("Bukti perekaman {}", receipt.receipt_number))
-        }
-        _ => Err(Error::field("paper", "Ukuran kertas: a5, 80 atau 58.")),
-    }
+/// Which receipt, on which paper (`a5`, `80`, `58`; A5 when left out).
+#[derive(Debug, Clone, Deserialize, JsonSchema, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptRequest {
+    pub recording_id: String,
+    #[serde(default)]
+    #[ts(optional)]
+    pub paper: Option<String>,
+}
+
+/// The recording receipt (bukti perekaman) as a PDF.
+pub fn receipt_file(app: &App, req: &ReceiptRequest) -> Result<crate::api::FileOut> {
+    use crate::documents::{file_name, receipt_pdf_a5, receipt_thermal, Paper};
+    let paper = Paper::parse(req.paper.as_deref())?;
+    let receipt = receipt_data(app, &req.recording_id)?;
+    let bytes = match paper {
+        Paper::A5 => receipt_pdf_a5(&receipt)?,
+        Paper::Roll(width) => receipt_thermal(&receipt, width).pdf(width, &format!("Bukti perekaman {}", receipt.receipt_number))?,
+    };
+    let name = file_name(&format!("bukti-perekaman-{}", receipt.receipt_number), paper.as_str(), "pdf");
+    Ok(crate::api::FileOut::pdf(bytes, name))
 }
 
 /// What the receipt shows, whatever it is printed on.
@@ -452,8 +462,15 @@ pub(super) fn receipt_data(app: &App, recording_id: &str) -> Result<crate::docum
     })
 }
 
+/// Who may print the receipt: the recording desk and the counter roles who hand it over.
+pub const RECEIPT_ROLES: &[crate::auth::Role] =
+    &[crate::auth::Role::RecordingOperator, crate::auth::Role::CounterOfficer, crate::auth::Role::Supervisor];
+
 pub fn register(r: &mut Registry) {
     let desk = Access::Roles(RECORDING_ROLES);
+    r.add_staff_file("recording.receipt", Access::Roles(RECEIPT_ROLES), "application/pdf", "The recording receipt (PDF)", |app, _, req: ReceiptRequest| {
+        receipt_file(app, &req)
+    });
     r.add_staff("recording.ready_list", desk, "Applications whose documents are complete, waiting to be recorded", |app, _, _: Empty| {
         ready_list(app)
     });

@@ -7,7 +7,7 @@ pub mod photo;
 mod printer;
 pub mod signature;
 
-pub use commands::{receipt_pdf, RECORDING_ROLES};
+pub use commands::{receipt_file, ReceiptRequest, RECEIPT_ROLES, RECORDING_ROLES};
 
 pub fn register(r: &mut crate::api::Registry) {
     commands::register(r);

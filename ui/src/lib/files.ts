@@ -1,7 +1,5 @@
 // Files picked by the officer or drawn on a canvas, turned into what the commands take (base64),
-// and the PDFs the hub serves to a logged-in officer.
-
-import { api, ApiError, toApiError } from './api/client';
+// and the browser's download of a file the hub made (`api.file`).
 
 /** `data:image/png;base64,AAAA` → `AAAA`. */
 export function dataUrlToBase64(dataUrl: string): string {
@@ -70,33 +68,6 @@ export async function shrinkImage(file: Blob, max = 1600, quality = 0.85): Promi
   const h = img.naturalHeight;
   const s = Math.min(1, max / Math.max(w, h));
   return drawJpeg(img, { x: 0, y: 0, width: w, height: h }, { width: Math.round(w * s), height: Math.round(h * s) }, quality);
-}
-
-/** Where a document the hub generates can be fetched by a logged-in officer. */
-export function returnSlipUrl(applicationId: string, paper: string): string {
-  return `/api/v1/applications/${encodeURIComponent(applicationId)}/return-slip?paper=${encodeURIComponent(paper)}`;
-}
-
-export function receiptUrl(recordingId: string, paper: string): string {
-  return `/api/v1/recordings/${encodeURIComponent(recordingId)}/receipt?paper=${encodeURIComponent(paper)}`;
-}
-
-/** Fetches a personal PDF with the session's token (it is never in the address, so never in a log). */
-export async function fetchPdf(url: string): Promise<Blob> {
-  const headers: Record<string, string> = {};
-  const token = api.getToken();
-  if (token) headers.authorization = 'Bearer ' + token;
-  let res: Response;
-  try {
-    res = await fetch(url, { headers });
-  } catch {
-    throw new ApiError('NETWORK', 'Tidak dapat menghubungi server Loket. Periksa sambungan jaringan, lalu coba lagi.');
-  }
-  if (!res.ok) {
-    const body: unknown = await res.json().catch(() => null);
-    throw toApiError(body ?? `HTTP ${res.status}`);
-  }
-  return res.blob();
 }
 
 /** Saves a blob under a file name (the browser's download). */

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiClient, ApiError, toApiError } from './client';
+import { ApiClient, ApiError, fileUrl, toApiError } from './client';
 
 function memoryStorage() {
   const m = new Map<string, string>();
@@ -169,15 +169,47 @@ describe('api client inside Tauri', () => {
     expect(e.message).toBe('Nama pengguna atau kata sandi salah.');
   });
 
-  it('asks the shell to save and open a personal PDF with the session token', async () => {
+  it('asks the shell to make, save and open a file output with the session token', async () => {
     const invoke = vi.fn(async () => ({ path: '/data/cetak/slip-a5.pdf', opened: true }));
     const client = new ApiClient({ host: () => ({ __TAURI_INTERNALS__: { invoke } }), storage: () => undefined });
     client.setToken('desk-token');
-    const res = await client.openPdfInDesktop({ document: 'return_slip', id: 'app-1', paper: 'a5', fileName: 'slip' });
+    const res = await client.openFileInDesktop('intake.return_slip', { application_id: 'app-1', paper: 'a5' });
     expect(res).toEqual({ path: '/data/cetak/slip-a5.pdf', opened: true });
-    expect(invoke).toHaveBeenCalledWith('open_pdf', {
-      token: 'desk-token', document: 'return_slip', id: 'app-1', paper: 'a5', fileName: 'slip',
+    expect(invoke).toHaveBeenCalledWith('open_file', {
+      name: 'intake.return_slip', token: 'desk-token', payload: { application_id: 'app-1', paper: 'a5' },
     });
+  });
+
+  it('fetches a file output over HTTP with the token in the header and the name from the hub', async () => {
+    const seen: { url: string; init: RequestInit }[] = [];
+    const fetch = vi.fn(async (url: string, init: RequestInit) => {
+      seen.push({ url, init });
+      return new Response(new Blob(['%PDF-1.7']), {
+        status: 200,
+        headers: { 'content-type': 'application/pdf', 'content-disposition': 'inline; filename="bukti-perekaman-BP-1-80.pdf"' },
+      });
+    });
+    const client = new ApiClient({ host: () => undefined, fetch, storage: () => undefined });
+    client.setToken('lan-token');
+    const f = await client.file('recording.receipt', { recording_id: 'r 1', paper: '80' });
+    expect(f.fileName).toBe('bukti-perekaman-BP-1-80.pdf');
+    expect(await f.blob.text()).toBe('%PDF-1.7');
+    expect(seen[0].url).toBe('/api/v1/files/recording.receipt?recording_id=r+1&paper=80');
+    expect(seen[0].init.headers).toEqual({ authorization: 'Bearer lan-token' });
+    expect(fileUrl('queue.ticket_pdf', { ticket_id: 't-1' })).toBe('/api/v1/files/queue.ticket_pdf?ticket_id=t-1');
+  });
+
+  it('sends a reset-password refusal of a file to the password change', async () => {
+    const fetch = vi.fn(async () =>
+      new Response(JSON.stringify({ code: 'PASSWORD_CHANGE_REQUIRED', message: 'Ganti kata sandi.' }), { status: 403 }),
+    );
+    const client = new ApiClient({ host: () => undefined, fetch, storage: () => undefined });
+    const seen: string[] = [];
+    client.onAuthFailure((e) => seen.push(e.code));
+    const e = (await client.file('intake.return_slip', { application_id: 'a' }).catch((x) => x)) as ApiError;
+    expect(e.code).toBe('PASSWORD_CHANGE_REQUIRED');
+    expect(e.status).toBe(403);
+    expect(seen).toEqual(['PASSWORD_CHANGE_REQUIRED']);
   });
 
   it('signs out when the shell refuses a PDF for an expired session', async () => {
@@ -188,7 +220,7 @@ describe('api client inside Tauri', () => {
     const seen: string[] = [];
     client.onAuthFailure((e) => seen.push(e.code));
     const e = (await client
-      .openPdfInDesktop({ document: 'receipt', id: 'r', paper: '80', fileName: 'x' })
+      .openFileInDesktop('recording.receipt', { recording_id: 'r', paper: '80' })
       .catch((x) => x)) as ApiError;
     expect(e.code).toBe('UNAUTHENTICATED');
     expect(seen).toEqual(['UNAUTHENTICATED']);

@@ -1,12 +1,15 @@
-// The one command layer: every action of the UI is `api.call(name, payload)`.
-// Inside the Tauri desktop window it goes through the `rpc` command; in a LAN browser it is
-// `POST /api/v1/<name>` with a bearer token.
+// The one command layer: every action of the UI is `api.call(name, payload)`, every file the hub
+// makes (PDF, …) is `api.file(name, request)`. Inside the Tauri desktop window they go through the
+// `rpc` and `open_file` commands; in a LAN browser they are `POST /api/v1/<name>` and
+// `GET /api/v1/files/<name>?…`, with a bearer token.
 
-import type { Commands } from './types.gen';
+import type { Commands, FileCommands } from './types.gen';
 
 export type CommandName = keyof Commands;
 export type RequestOf<K extends CommandName> = Commands[K]['request'];
 export type ResponseOf<K extends CommandName> = Commands[K]['response'];
+export type FileCommandName = keyof FileCommands;
+export type FileRequestOf<K extends FileCommandName> = FileCommands[K]['request'];
 
 /** Codes produced by the client itself, next to the server's codes. */
 export const NETWORK_ERROR = 'NETWORK';
@@ -51,19 +54,32 @@ export interface ClientOptions {
   baseUrl?: string;
 }
 
-/** A personal PDF for the desktop shell's `open_pdf` command. */
-export interface DesktopPdfRequest {
-  document: 'return_slip' | 'receipt';
-  id: string;
-  paper: string;
-  /** Without extension or paper; the shell keeps only letters, digits, `-`, `_` and `.`. */
+/** Where the desktop shell saved a file, and whether a viewer was started on it. */
+export interface DesktopFile {
+  path: string;
+  opened: boolean;
+}
+
+/** A file the hub made, with the name it suggests (from Content-Disposition). */
+export interface FetchedFile {
+  blob: Blob;
   fileName: string;
 }
 
-/** Where the shell saved the PDF, and whether a PDF viewer was started on it. */
-export interface DesktopPdf {
-  path: string;
-  opened: boolean;
+/** `/api/v1/files/<name>?field=value`: where a LAN browser fetches a file output. */
+export function fileUrl<K extends FileCommandName>(name: K, request: FileRequestOf<K>, baseUrl = '/api/v1/'): string {
+  const query = new URLSearchParams();
+  for (const [k, v] of Object.entries(request as Record<string, string | undefined>)) {
+    if (v !== undefined && v !== null) query.set(k, String(v));
+  }
+  const q = query.toString();
+  return `${baseUrl}files/${encodeURIComponent(name)}${q ? '?' + q : ''}`;
+}
+
+/** The file name in `inline; filename="x.pdf"`, or `fallback`. */
+export function dispositionFileName(header: string | null, fallback: string): string {
+  const m = header ? /filename="([^"]+)"/.exec(header) : null;
+  return m ? m[1] : fallback;
 }
 
 export type AuthFailureHandler = (error: ApiError) => void;
@@ -139,14 +155,7 @@ export class ApiClient {
     try {
       return (await this.send(name, payload)) as ResponseOf<K>;
     } catch (e) {
-      const err = toApiError(e);
-      if (
-        (err.code === 'UNAUTHENTICATED' || err.code === 'PASSWORD_CHANGE_REQUIRED') &&
-        this.authFailure
-      ) {
-        this.authFailure(err);
-      }
-      throw err;
+      throw this.authChecked(e);
     }
   }
 
@@ -163,21 +172,55 @@ export class ApiClient {
   }
 
   /**
-   * Desktop window only: the shell saves a personal PDF under the data folder and opens it in the
-   * computer's PDF viewer (WebKitGTK cannot show or download PDFs).
+   * A file output (LAN browser): fetched with the session's token in the header (never in the
+   * address, so never in a log).
    */
-  async openPdfInDesktop(req: DesktopPdfRequest): Promise<DesktopPdf> {
+  async file<K extends FileCommandName>(name: K, request: FileRequestOf<K>): Promise<FetchedFile> {
+    try {
+      const f = this.fetchImpl ?? (globalThis.fetch as FetchLike | undefined);
+      if (!f) throw new ApiError(NETWORK_ERROR, NETWORK_MESSAGE);
+      const headers: Record<string, string> = {};
+      if (this.token) headers.authorization = 'Bearer ' + this.token;
+      let res: Response;
+      try {
+        res = await f(fileUrl(name, request, this.baseUrl), { method: 'GET', headers });
+      } catch {
+        throw new ApiError(NETWORK_ERROR, NETWORK_MESSAGE);
+      }
+      if (!res.ok) {
+        const body: unknown = await res.json().catch(() => null);
+        if (isErrorBody(body)) throw new ApiError(body.code, body.message, body.field, res.status);
+        throw new ApiError(BAD_RESPONSE, `Server Loket memberi jawaban yang tidak dikenali (HTTP ${res.status}). Coba lagi.`, undefined, res.status);
+      }
+      return { blob: await res.blob(), fileName: dispositionFileName(res.headers.get('content-disposition'), name) };
+    } catch (e) {
+      throw this.authChecked(e);
+    }
+  }
+
+  /**
+   * Desktop window only: the shell makes the file through the same access check, saves it under the
+   * data folder and opens it in the computer's viewer (WebKitGTK cannot show or download PDFs).
+   */
+  async openFileInDesktop<K extends FileCommandName>(name: K, request: FileRequestOf<K>): Promise<DesktopFile> {
     const tauri = this.host()?.__TAURI_INTERNALS__;
     if (!tauri || typeof tauri.invoke !== 'function') {
       throw new ApiError(BAD_RESPONSE, 'Hanya tersedia di aplikasi desktop.');
     }
     try {
-      return (await tauri.invoke('open_pdf', { token: this.token, ...req })) as DesktopPdf;
+      return (await tauri.invoke('open_file', { name, token: this.token, payload: request })) as DesktopFile;
     } catch (e) {
-      const err = toApiError(e);
-      if (err.code === 'UNAUTHENTICATED' && this.authFailure) this.authFailure(err);
-      throw err;
+      throw this.authChecked(e);
     }
+  }
+
+  /** The error of a failed call, after telling the app when the session is gone or must change. */
+  private authChecked(e: unknown): ApiError {
+    const err = toApiError(e);
+    if ((err.code === 'UNAUTHENTICATED' || err.code === 'PASSWORD_CHANGE_REQUIRED') && this.authFailure) {
+      this.authFailure(err);
+    }
+    return err;
   }
 
   private async send(name: string, payload: unknown, token: string | null = this.token): Promise<unknown> {

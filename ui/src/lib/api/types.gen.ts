@@ -347,6 +347,8 @@ target: string,
  */
 paper: string, };
 
+export type ReceiptRequest = { recording_id: string, paper?: string, };
+
 export type RecordingIdRequest = { recording_id: string, };
 
 export type RecordingMedia = { 
@@ -394,6 +396,8 @@ export type RequirementView = { id: number, kind: ApplicationKind, code: string,
  * "always", or "under_17_married".
  */
 condition: string, active: boolean, };
+
+export type ReturnSlipRequest = { application_id: string, paper?: string, };
 
 export type Role = "counter_officer" | "recording_operator" | "print_operator" | "supervisor" | "administrator";
 
@@ -624,3 +628,99 @@ export interface Commands {
 }
 
 export type CommandName = keyof Commands;
+
+/** File outputs (PDF, …): `GET /api/v1/files/<name>?field=value`, or `open_file` in the window. */
+export interface FileCommands {
+  "intake.return_slip": { request: ReturnSlipRequest };
+  "queue.ticket_pdf": { request: TicketIdRequest };
+  "recording.receipt": { request: ReceiptRequest };
+}
+
+export type FileCommandName = keyof FileCommands;
+
+/** Who may call each command or file output: "public", "any_staff", or the roles allowed. */
+export type CommandAccess = "public" | "any_staff" | readonly Role[];
+
+export const COMMAND_ACCESS: { readonly [K in CommandName | FileCommandName]: CommandAccess } = {
+  "audit.list": ["supervisor", "administrator"],
+  "audit.verify": ["supervisor", "administrator"],
+  "auth.change_password": "any_staff",
+  "auth.login": "public",
+  "auth.logout": "any_staff",
+  "auth.me": "any_staff",
+  "intake.application": "any_staff",
+  "intake.check_requirement": ["counter_officer", "supervisor"],
+  "intake.checklist": ["counter_officer", "supervisor"],
+  "intake.code_lists": "any_staff",
+  "intake.complete_checks": ["counter_officer", "supervisor"],
+  "intake.find": ["counter_officer", "recording_operator", "supervisor"],
+  "intake.lookup": ["counter_officer", "supervisor"],
+  "intake.open_application": ["counter_officer", "supervisor"],
+  "intake.public_status": "public",
+  "intake.requirement_list": "any_staff",
+  "intake.requirement_save": ["supervisor", "administrator"],
+  "intake.return_application": ["counter_officer", "supervisor"],
+  "intake.return_slip": ["counter_officer", "supervisor"],
+  "intake.save_applicant": ["counter_officer", "supervisor"],
+  "queue.appointment_create": ["supervisor", "administrator"],
+  "queue.board": "public",
+  "queue.call_next": ["counter_officer", "supervisor"],
+  "queue.call_parked": ["counter_officer", "supervisor"],
+  "queue.check_in": "public",
+  "queue.close_day": ["supervisor", "administrator"],
+  "queue.counter_list": "any_staff",
+  "queue.counter_save": ["supervisor", "administrator"],
+  "queue.counter_sign_in": ["counter_officer", "supervisor"],
+  "queue.counter_sign_out": ["counter_officer", "supervisor"],
+  "queue.counter_state": ["counter_officer", "supervisor"],
+  "queue.finish": ["counter_officer", "supervisor"],
+  "queue.issue": "public",
+  "queue.kiosk": "public",
+  "queue.metrics": ["supervisor", "administrator"],
+  "queue.no_show": ["counter_officer", "supervisor"],
+  "queue.park": ["counter_officer", "supervisor"],
+  "queue.policy_get": ["supervisor", "administrator"],
+  "queue.policy_update": ["supervisor", "administrator"],
+  "queue.recall": ["counter_officer", "supervisor"],
+  "queue.reprint": "public",
+  "queue.service_list": ["supervisor", "administrator"],
+  "queue.service_save": ["supervisor", "administrator"],
+  "queue.start": ["counter_officer", "supervisor"],
+  "queue.ticket_pdf": "public",
+  "queue.transfer": ["counter_officer", "supervisor"],
+  "recording.approve_exception": ["supervisor"],
+  "recording.exception": ["recording_operator", "supervisor"],
+  "recording.finish": ["recording_operator", "supervisor"],
+  "recording.get": ["recording_operator", "supervisor"],
+  "recording.import_biometrics": ["recording_operator", "supervisor"],
+  "recording.media": ["recording_operator", "supervisor"],
+  "recording.photo": ["recording_operator", "supervisor"],
+  "recording.print_receipt": ["recording_operator", "supervisor"],
+  "recording.printer_get": ["recording_operator", "supervisor"],
+  "recording.printer_save": ["supervisor", "administrator"],
+  "recording.ready_list": ["recording_operator", "supervisor"],
+  "recording.receipt": ["recording_operator", "counter_officer", "supervisor"],
+  "recording.scanner_dir": ["recording_operator", "supervisor"],
+  "recording.signature": ["recording_operator", "supervisor"],
+  "recording.start": ["recording_operator", "supervisor"],
+  "regions.children": "public",
+  "regions.provinces": "public",
+  "regions.search": "public",
+  "settings.get": ["supervisor", "administrator"],
+  "settings.update": ["supervisor", "administrator"],
+  "setup.initialise": "public",
+  "setup.status": "public",
+  "staff.create": ["supervisor", "administrator"],
+  "staff.deactivate": ["supervisor", "administrator"],
+  "staff.list": ["supervisor", "administrator"],
+  "staff.reactivate": ["supervisor", "administrator"],
+  "staff.reset_password": ["supervisor", "administrator"],
+  "staff.update": ["supervisor", "administrator"],
+  "sync.enroll": ["supervisor", "administrator"],
+  "sync.now": ["supervisor", "administrator"],
+  "sync.quarantine_dismiss": ["supervisor", "administrator"],
+  "sync.quarantine_list": ["supervisor", "administrator"],
+  "sync.quarantine_resend": ["supervisor", "administrator"],
+  "sync.settings": ["supervisor", "administrator"],
+  "sync.status": "any_staff",
+};
