@@ -85,5 +85,6 @@ pub fn registry() -> Registry {
     crate::intake::register(&mut r);
     crate::recording::register(&mut r);
     crate::sync::register(&mut r);
+    crate::stock::register(&mut r);
     r
 }

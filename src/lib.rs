@@ -14,6 +14,7 @@ pub mod queue;
 pub mod recording;
 pub mod settings;
 pub mod setup;
+pub mod stock;
 pub mod store;
 pub mod sync;
 pub mod thermal;

@@ -82,6 +82,26 @@ mobile: string, telephone?: string, email?: string, };
 
 export type BiometricPart = { "finger": Finger } | { "iris": Eye };
 
+export type BlankList = { items: Array<BlankView>, 
+/**
+ * More matched than the 500 shown.
+ */
+truncated: boolean, };
+
+export type BlankListRequest = { state?: BlankState, 
+/**
+ * Part of a serial.
+ */
+search?: string, };
+
+export type BlankState = "in_stock" | "printed" | "spoiled" | "returned" | "destroyed";
+
+export type BlankView = { serial: string, state: BlankState, state_label: string, state_at: string, delivery_report: string, cause: SpoilCause | null, note: string | null, corner_cut: boolean, report_number: string | null, witnesses: string | null, was_spoiled: boolean, 
+/**
+ * The print job holding this blank in the printer, if any.
+ */
+held_by_job: string | null, };
+
 export type Board = { office_name: string, time_zone: TimeZone, utc_offset_minutes: number, day: string, counters: Array<BoardCounter>, 
 /**
  * Newest first.
@@ -99,6 +119,8 @@ current: string | null, };
 export type BoardService = { prefix: string, name: string, waiting: number, };
 
 export type CallResult = { ticket: TicketView, announcement: Announcement, };
+
+export type CauseCount = { cause: SpoilCause, label: string, count: bigint, };
 
 export type ChangePasswordRequest = { current_password: string, new_password: string, };
 
@@ -152,6 +174,26 @@ officer: string | null, officer_id: string | null, };
 
 export type CropBox = { x: number, y: number, width: number, height: number, };
 
+export type DayBalance = { day: string, opening: bigint, movements: Movements, closing: bigint, };
+
+export type DayRangeRequest = { from: string, to: string, };
+
+export type DeliveryView = { id: string, report_number: string, received_on: string, blank_version: string, card_count: bigint, first_serial: string, last_serial: string, received_by: string, };
+
+export type Disposal = "returned" | "destroyed";
+
+export type DisposeRequest = { serials: Array<string>, disposal: Disposal, 
+/**
+ * Nomor berita acara of the return or destruction.
+ */
+report_number: string, 
+/**
+ * Who witnessed it (names, separated by commas): at least two.
+ */
+witnesses: string, };
+
+export type DisposeResult = { count: number, };
+
 export type Empty = Record<string, never>;
 
 export type EnrollRequest = { 
@@ -173,6 +215,8 @@ export type ExceptionRequest = { recording_id: string, part: BiometricPart, reas
  * A photo of the missing finger or eye, base64 JPEG/PNG.
  */
 photo_base64: string, };
+
+export type ExplainRequest = { day: string, explanation: string, };
 
 export type Eye = "right" | "left";
 
@@ -242,6 +286,13 @@ from: string,
  */
 to: string, };
 
+export type Movements = { received: bigint, printed: bigint, spoiled: bigint, 
+/**
+ * Unused blanks returned to the kabupaten or destroyed (spoiled cards disposed of do not count:
+ * they already left the stock when they were spoiled).
+ */
+returned: bigint, };
+
 export type NikInfo = { district_code: string, district_name: string, sex: Sex, birth_date: string, };
 
 export type NikRequest = { nik: string, };
@@ -253,6 +304,8 @@ export type OpenApplicationRequest = { nik: string, kind: ApplicationKind,
  * The queue ticket being served, when the applicant came through the queue.
  */
 ticket_id?: string, };
+
+export type OperatorSpoilage = { operator: string, used: bigint, spoiled: bigint, rate: number, above_baseline: boolean, };
 
 export type PartState = { part: BiometricPart, label: string, captured: boolean, score: number | null, acceptable: boolean, exception_reason: string | null, exception_approved: boolean, };
 
@@ -271,6 +324,24 @@ export type PhotoRequest = { recording_id: string,
  * JPEG or PNG, base64: from the webcam or a file.
  */
 image_base64: string, crop?: CropBox, };
+
+export type PostDayRequest = { 
+/**
+ * Office-local date, `2026-11-23`; today or earlier.
+ */
+day: string, 
+/**
+ * Blanks counted in the drawer and the printer at the end of that day.
+ */
+physical_count: bigint, };
+
+export type PostingList = { items: Array<PostingView>, };
+
+export type PostingView = { day: string, opening: bigint, received: bigint, printed: bigint, spoiled: bigint, returned: bigint, closing: bigint, physical_count: bigint, 
+/**
+ * physical − closing; anything but 0 stays flagged until explained.
+ */
+difference: bigint, flagged: boolean, explanation: string | null, posted_at: string, };
 
 export type PrintReceiptRequest = { recording_id: string, };
 
@@ -348,6 +419,24 @@ target: string,
 paper: string, };
 
 export type ReceiptRequest = { recording_id: string, paper?: string, };
+
+export type ReceiveRequest = { 
+/**
+ * Nomor berita acara serah terima from the kabupaten.
+ */
+report_number: string, 
+/**
+ * Office-local date of the delivery, `2026-11-23`.
+ */
+received_on: string, blank_version: string, 
+/**
+ * A range: first and last serial (both included) …
+ */
+serial_from?: string, serial_to?: string, 
+/**
+ * … or a list (typed, pasted or scanned one by one).
+ */
+serials?: Array<string>, };
 
 export type RecordingIdRequest = { recording_id: string, };
 
@@ -468,6 +557,12 @@ export type SignatureRequest = { recording_id: string,
  */
 image_base64: string, };
 
+export type SpoilBlankRequest = { serial: string, cause: SpoilCause, note?: string, corner_cut: boolean, };
+
+export type SpoilCause = "rusak_fisik" | "salah_cetak" | "printer_macet" | "gagal_encoding" | "lainnya";
+
+export type SpoilageReport = { from: string, to: string, used: bigint, spoiled: bigint, rate: number, baseline: number, by_cause: Array<CauseCount>, by_operator: Array<OperatorSpoilage>, };
+
 export type StaffCreateRequest = { username: string, full_name: string, roles: Array<Role>, 
 /**
  * Given to the person on paper; they must change it at first login.
@@ -488,6 +583,12 @@ export type StaffView = { id: string, username: string, full_name: string, roles
 
 export type StartRecordingRequest = { application_id: string, };
 
+export type StateCounts = { in_stock: bigint, 
+/**
+ * Of those in stock, held in the printer by a print job right now.
+ */
+in_printer: bigint, printed: bigint, spoiled: bigint, returned: bigint, destroyed: bigint, total: bigint, };
+
 export type Stats = { arrived: number, served: number, no_show: number, transferred: number, closed_unserved: number, waiting_avg_minutes: number | null, waiting_max_minutes: number | null, walk_avg_minutes: number | null, service_avg_minutes: number | null, total_avg_minutes: number | null, 
 /**
  * Share (0–1) of served tickets within the service's time standard.
@@ -497,6 +598,34 @@ within_standard: number | null,
  * Counts of waiting times in 0–3, 3–6, 6–9, 9–12, 12–15, 15+ minutes.
  */
 waiting_buckets: Array<number>, };
+
+export type StockSummary = { counts: StateCounts, 
+/**
+ * Blanks used (printed or spoiled) per day over the last 14 days.
+ */
+daily_use: number, 
+/**
+ * How many days the stock lasts at that use; None when nothing was used.
+ */
+days_of_cover: number | null, thresholds: StockThresholds, 
+/**
+ * Why the supervisor should reorder now, in Bahasa Indonesia; None when stock is fine.
+ */
+warning: string | null, 
+/**
+ * Postings with a difference nobody explained yet.
+ */
+unexplained_postings: Array<PostingView>, today: DayBalance, };
+
+export type StockThresholds = { 
+/**
+ * Warn when the stock covers fewer days than this (1–90).
+ */
+warn_days: number, 
+/**
+ * … or when fewer blanks than this are left (0–10000).
+ */
+warn_count: number, };
 
 export type SyncSettings = { 
 /**
@@ -618,6 +747,16 @@ export interface Commands {
   "staff.reactivate": { request: StaffIdRequest; response: StaffView };
   "staff.reset_password": { request: StaffResetPasswordRequest; response: StaffView };
   "staff.update": { request: StaffUpdateRequest; response: StaffView };
+  "stock.dispose": { request: DisposeRequest; response: DisposeResult };
+  "stock.explain": { request: ExplainRequest; response: PostingView };
+  "stock.list": { request: BlankListRequest; response: BlankList };
+  "stock.post_day": { request: PostDayRequest; response: PostingView };
+  "stock.postings": { request: DayRangeRequest; response: PostingList };
+  "stock.receive": { request: ReceiveRequest; response: DeliveryView };
+  "stock.spoil_blank": { request: SpoilBlankRequest; response: BlankView };
+  "stock.spoilage": { request: DayRangeRequest; response: SpoilageReport };
+  "stock.summary": { request: Empty; response: StockSummary };
+  "stock.thresholds_save": { request: StockThresholds; response: StockThresholds };
   "sync.enroll": { request: EnrollRequest; response: SyncStatus };
   "sync.now": { request: Empty; response: SyncStatus };
   "sync.quarantine_dismiss": { request: QuarantineRequest; response: QuarantineList };
@@ -716,6 +855,16 @@ export const COMMAND_ACCESS: { readonly [K in CommandName | FileCommandName]: Co
   "staff.reactivate": ["supervisor", "administrator"],
   "staff.reset_password": ["supervisor", "administrator"],
   "staff.update": ["supervisor", "administrator"],
+  "stock.dispose": ["supervisor", "administrator"],
+  "stock.explain": ["supervisor", "administrator"],
+  "stock.list": ["print_operator", "supervisor", "administrator"],
+  "stock.post_day": ["supervisor", "administrator"],
+  "stock.postings": ["print_operator", "supervisor", "administrator"],
+  "stock.receive": ["supervisor", "administrator"],
+  "stock.spoil_blank": ["print_operator", "supervisor"],
+  "stock.spoilage": ["print_operator", "supervisor", "administrator"],
+  "stock.summary": ["print_operator", "supervisor", "administrator"],
+  "stock.thresholds_save": ["supervisor", "administrator"],
   "sync.enroll": ["supervisor", "administrator"],
   "sync.now": ["supervisor", "administrator"],
   "sync.quarantine_dismiss": ["supervisor", "administrator"],
