@@ -84,13 +84,13 @@ pub fn list(conn: &Connection, before_seq: Option<i64>, limit: u32) -> Result<Au
     )?;
     let items: Vec<AuditEntry> = stmt
         .query_map(params![before_seq.unwrap_or(i64::MAX), limit + 1], |r| {
-            let detail: String = r.get(5)?;
+            let detail: String = r.get("detail")?;
             Ok(AuditEntry {
-                seq: r.get(0)?,
-                at: r.get(1)?,
-                actor: r.get(2)?,
-                action: r.get(3)?,
-                subject: r.get(4)?,
+                seq: r.get("seq")?,
+                at: r.get("at")?,
+                actor: r.get("actor")?,
+                action: r.get("action")?,
+                subject: r.get("subject")?,
                 detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::String(detail)),
             })
         })?
@@ -121,14 +121,14 @@ pub fn verify(conn: &Connection) -> Result<AuditVerifyReport> {
     let mut expected_seq = 1i64;
     let mut checked = 0i64;
     while let Some(r) = rows.next()? {
-        let seq: i64 = r.get(0)?;
-        let at: String = r.get(1)?;
-        let actor: Option<String> = r.get(2)?;
-        let action: String = r.get(3)?;
-        let subject: Option<String> = r.get(4)?;
-        let detail: String = r.get(5)?;
-        let prev_hash: String = r.get(6)?;
-        let hash: String = r.get(7)?;
+        let seq: i64 = r.get("seq")?;
+        let at: String = r.get("at")?;
+        let actor: Option<String> = r.get("actor")?;
+        let action: String = r.get("action")?;
+        let subject: Option<String> = r.get("subject")?;
+        let detail: String = r.get("detail")?;
+        let prev_hash: String = r.get("prev_hash")?;
+        let hash: String = r.get("hash")?;
         let broken = |reason: String| AuditVerifyReport { ok: false, rows_checked: checked, first_broken_seq: Some(seq), reason: Some(reason) };
         if seq != expected_seq {
             return Ok(AuditVerifyReport {

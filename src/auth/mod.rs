@@ -68,12 +68,12 @@ pub fn authenticate(app: &App, token: &str, activity: bool) -> Result<Caller> {
                 [&hash],
                 |r| {
                     Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, bool>(4)?,
-                        r.get::<_, bool>(5)?,
+                        r.get::<_, String>("staff_id")?,
+                        r.get::<_, String>("last_seen_at")?,
+                        r.get::<_, String>("expires_at")?,
+                        r.get::<_, String>("username")?,
+                        r.get::<_, bool>("active")?,
+                        r.get::<_, bool>("must_change_password")?,
                     ))
                 },
             )

@@ -71,14 +71,14 @@ pub fn view(conn: &Connection, id: &str) -> Result<StaffView> {
             [id],
             |r| {
                 Ok(StaffView {
-                    id: r.get(0)?,
-                    username: r.get(1)?,
-                    full_name: r.get(2)?,
+                    id: r.get("id")?,
+                    username: r.get("username")?,
+                    full_name: r.get("full_name")?,
                     roles: Vec::new(),
-                    active: r.get(3)?,
-                    must_change_password: r.get(4)?,
-                    locked_until: r.get(5)?,
-                    created_at: r.get(6)?,
+                    active: r.get("active")?,
+                    must_change_password: r.get("must_change_password")?,
+                    locked_until: r.get("locked_until")?,
+                    created_at: r.get("created_at")?,
                 })
             },
         )

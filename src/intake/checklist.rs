@@ -87,14 +87,14 @@ fn checklist(conn: &Connection, application_id: &str, now: chrono::DateTime<chro
         )?
         .query_map(params![application_id, application.kind.as_str()], |r| {
             Ok((
-                r.get::<_, String>(3)?,
+                r.get::<_, String>("condition")?,
                 ChecklistItem {
-                    requirement_id: r.get(0)?,
-                    code: r.get(1)?,
-                    name: r.get(2)?,
-                    status: r.get::<_, Option<String>>(4)?.map(|s| CheckStatus::parse(&s)),
-                    note: r.get(5)?,
-                    scan_type: r.get(6)?,
+                    requirement_id: r.get("id")?,
+                    code: r.get("code")?,
+                    name: r.get("name")?,
+                    status: r.get::<_, Option<String>>("status")?.map(|s| CheckStatus::parse(&s)),
+                    note: r.get("note")?,
+                    scan_type: r.get("scan_type")?,
                 },
             ))
         })?
@@ -416,12 +416,12 @@ fn requirements(conn: &Connection) -> Result<RequirementList> {
         .prepare("SELECT id, kind, code, name, condition, active FROM requirement ORDER BY kind, sort_order, id")?
         .query_map([], |r| {
             Ok(RequirementView {
-                id: r.get(0)?,
-                kind: super::ApplicationKind::parse(&r.get::<_, String>(1)?),
-                code: r.get(2)?,
-                name: r.get(3)?,
-                condition: r.get(4)?,
-                active: r.get(5)?,
+                id: r.get("id")?,
+                kind: super::ApplicationKind::parse(&r.get::<_, String>("kind")?),
+                code: r.get("code")?,
+                name: r.get("name")?,
+                condition: r.get("condition")?,
+                active: r.get("active")?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

@@ -135,22 +135,22 @@ pub struct ApplicationView {
 pub fn load_application(conn: &Connection, id: &str) -> Result<ApplicationView> {
     let mut view = conn
         .query_row(
-            "SELECT a.id, a.number, a.kind, a.status, p.nik, p.full_name, t.number, a.created_at, a.updated_at
+            "SELECT a.id, a.number, a.kind, a.status, p.nik, p.full_name, t.number AS ticket_number, a.created_at, a.updated_at
              FROM application a JOIN applicant p ON p.id = a.applicant_id LEFT JOIN ticket t ON t.id = a.ticket_id WHERE a.id = ?1",
             [id],
             |r| {
-                let kind = ApplicationKind::parse(&r.get::<_, String>(2)?);
+                let kind = ApplicationKind::parse(&r.get::<_, String>("kind")?);
                 Ok(ApplicationView {
-                    id: r.get(0)?,
-                    number: r.get(1)?,
+                    id: r.get("id")?,
+                    number: r.get("number")?,
                     kind,
                     kind_label: kind.label().to_string(),
-                    status: ApplicationStatus::parse(&r.get::<_, String>(3)?),
-                    nik: r.get(4)?,
-                    full_name: r.get(5)?,
-                    ticket_number: r.get(6)?,
-                    created_at: r.get(7)?,
-                    updated_at: r.get(8)?,
+                    status: ApplicationStatus::parse(&r.get::<_, String>("status")?),
+                    nik: r.get("nik")?,
+                    full_name: r.get("full_name")?,
+                    ticket_number: r.get("ticket_number")?,
+                    created_at: r.get("created_at")?,
+                    updated_at: r.get("updated_at")?,
                     timeline: Vec::new(),
                 })
             },
@@ -203,30 +203,30 @@ pub(crate) fn load_applicant(conn: &Connection, nik: &str) -> Result<Option<Appl
             [nik],
             |r| {
                 Ok(ApplicantView {
-                    id: r.get(0)?,
+                    id: r.get("id")?,
                     biodata: Biodata {
-                        nik: r.get(1)?,
-                        kk_number: r.get(2)?,
-                        full_name: r.get(3)?,
-                        sex: if r.get::<_, String>(4)? == "P" { nik::Sex::P } else { nik::Sex::L },
-                        birth_place: r.get(5)?,
-                        birth_date: r.get(6)?,
-                        blood_type: r.get(7)?,
-                        religion: r.get(8)?,
-                        marital_status: r.get(9)?,
-                        occupation: r.get(10)?,
-                        education: r.get(11)?,
-                        citizenship: r.get(12)?,
-                        address: r.get(13)?,
-                        rt: r.get(14)?,
-                        rw: r.get(15)?,
-                        village_code: r.get(16)?,
-                        postal_code: r.get(17)?,
-                        mobile: r.get(18)?,
-                        telephone: r.get(19)?,
-                        email: r.get(20)?,
+                        nik: r.get("nik")?,
+                        kk_number: r.get("kk_number")?,
+                        full_name: r.get("full_name")?,
+                        sex: if r.get::<_, String>("sex")? == "P" { nik::Sex::P } else { nik::Sex::L },
+                        birth_place: r.get("birth_place")?,
+                        birth_date: r.get("birth_date")?,
+                        blood_type: r.get("blood_type")?,
+                        religion: r.get("religion")?,
+                        marital_status: r.get("marital_status")?,
+                        occupation: r.get("occupation")?,
+                        education: r.get("education")?,
+                        citizenship: r.get("citizenship")?,
+                        address: r.get("address")?,
+                        rt: r.get("rt")?,
+                        rw: r.get("rw")?,
+                        village_code: r.get("village_code")?,
+                        postal_code: r.get("postal_code")?,
+                        mobile: r.get("mobile")?,
+                        telephone: r.get("telephone")?,
+                        email: r.get("email")?,
                     },
-                    updated_at: r.get(21)?,
+                    updated_at: r.get("updated_at")?,
                 })
             },
         )

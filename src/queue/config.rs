@@ -76,14 +76,14 @@ pub(super) fn service(conn: &Connection, id: i64) -> Result<ServiceView> {
 
 fn service_from_row(r: &rusqlite::Row) -> rusqlite::Result<ServiceView> {
     Ok(ServiceView {
-        id: r.get(0)?,
-        prefix: r.get(1)?,
-        name: r.get(2)?,
-        kind: ServiceKind::parse(&r.get::<_, String>(3)?),
-        daily_quota: r.get(4)?,
-        time_standard_minutes: r.get(5)?,
-        active_days: r.get(6)?,
-        active: r.get(7)?,
+        id: r.get("id")?,
+        prefix: r.get("prefix")?,
+        name: r.get("name")?,
+        kind: ServiceKind::parse(&r.get::<_, String>("kind")?),
+        daily_quota: r.get("daily_quota")?,
+        time_standard_minutes: r.get("time_standard_minutes")?,
+        active_days: r.get("active_days")?,
+        active: r.get("active")?,
     })
 }
 
@@ -181,20 +181,20 @@ pub struct CounterList {
 
 pub(super) fn counters(conn: &Connection) -> Result<Vec<CounterView>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT c.id, c.number, c.name, c.active, st.full_name, st.id FROM counter c
+        "SELECT c.id, c.number, c.name, c.active, st.full_name AS officer, st.id AS officer_id FROM counter c
          LEFT JOIN counter_staff cs ON cs.counter_id = c.id LEFT JOIN staff st ON st.id = cs.staff_id ORDER BY c.number",
     )?;
     let mut list: Vec<CounterView> = stmt
         .query_map([], |r| {
             Ok(CounterView {
-                id: r.get(0)?,
-                number: r.get(1)?,
-                name: r.get(2)?,
-                active: r.get(3)?,
+                id: r.get("id")?,
+                number: r.get("number")?,
+                name: r.get("name")?,
+                active: r.get("active")?,
                 service_ids: vec![],
                 service_prefixes: vec![],
-                officer: r.get(4)?,
-                officer_id: r.get(5)?,
+                officer: r.get("officer")?,
+                officer_id: r.get("officer_id")?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

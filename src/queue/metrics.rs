@@ -147,7 +147,8 @@ pub fn metrics(app: &App, req: &MetricsRequest) -> Result<Metrics> {
     let (from, to) = (from.format("%Y-%m-%d").to_string(), to.format("%Y-%m-%d").to_string());
     app.store.read(|c| {
         let mut stmt = c.prepare(
-            "SELECT s.id, s.prefix || ' ' || s.name, s.time_standard_minutes, k.id, k.name, st.id, st.full_name, t.status,
+            "SELECT s.id AS service_id, s.prefix || ' ' || s.name AS service_label, s.time_standard_minutes, k.id AS counter_id,
+                    k.name AS counter_name, st.id AS officer_id, st.full_name AS officer_name, t.status,
                     t.issued_at, t.last_called_at, t.started_at, t.finished_at
              FROM ticket t JOIN service s ON s.id = t.service_id
              LEFT JOIN counter k ON k.id = t.counter_id LEFT JOIN staff st ON st.id = t.staff_id
@@ -159,18 +160,18 @@ pub fn metrics(app: &App, req: &MetricsRequest) -> Result<Metrics> {
         };
         let rows: Vec<Row> = stmt
             .query_map(params![from, to], |r| {
-                let issued: Option<String> = r.get(8)?;
-                let called: Option<String> = r.get(9)?;
-                let started: Option<String> = r.get(10)?;
-                let finished: Option<String> = r.get(11)?;
-                let counter: Option<i64> = r.get(3)?;
-                let officer: Option<String> = r.get(5)?;
+                let issued: Option<String> = r.get("issued_at")?;
+                let called: Option<String> = r.get("last_called_at")?;
+                let started: Option<String> = r.get("started_at")?;
+                let finished: Option<String> = r.get("finished_at")?;
+                let counter: Option<i64> = r.get("counter_id")?;
+                let officer: Option<String> = r.get("officer_id")?;
                 Ok(Row {
-                    service: (r.get::<_, i64>(0)?.to_string(), r.get(1)?),
-                    standard: r.get::<_, f64>(2)?,
-                    counter: match counter { Some(id) => Some((id.to_string(), r.get(4)?)), None => None },
-                    officer: match officer { Some(id) => Some((id, r.get(6)?)), None => None },
-                    status: r.get(7)?,
+                    service: (r.get::<_, i64>("service_id")?.to_string(), r.get("service_label")?),
+                    standard: r.get::<_, f64>("time_standard_minutes")?,
+                    counter: match counter { Some(id) => Some((id.to_string(), r.get("counter_name")?)), None => None },
+                    officer: match officer { Some(id) => Some((id, r.get("officer_name")?)), None => None },
+                    status: r.get("status")?,
                     waiting: mins(&issued, &called),
                     walk: mins(&called, &started),
                     service_time: mins(&started, &finished),

@@ -118,30 +118,31 @@ pub struct TicketView {
     pub outcome: Option<String>,
 }
 
-const TICKET_SELECT: &str = "SELECT t.id, t.number, t.day, t.service_id, s.prefix, s.name, t.priority, t.status, t.issued_at,
-        t.queued_at, t.slot_at, c.number, t.call_count, t.last_called_at, t.started_at, t.finished_at, t.transfers, t.outcome
+const TICKET_SELECT: &str = "SELECT t.id, t.number, t.day, t.service_id, s.prefix AS service_prefix, s.name AS service_name, t.priority,
+        t.status, t.issued_at, t.queued_at, t.slot_at, c.number AS counter_number, t.call_count, t.last_called_at, t.started_at,
+        t.finished_at, t.transfers, t.outcome
     FROM ticket t JOIN service s ON s.id = t.service_id LEFT JOIN counter c ON c.id = t.counter_id";
 
 fn ticket_from_row(r: &rusqlite::Row) -> rusqlite::Result<TicketView> {
     Ok(TicketView {
-        id: r.get(0)?,
-        number: r.get(1)?,
-        day: r.get(2)?,
-        service_id: r.get(3)?,
-        service_prefix: r.get(4)?,
-        service_name: r.get(5)?,
-        priority: r.get::<_, Option<String>>(6)?.and_then(|p| Priority::parse(&p)),
-        status: TicketStatus::parse(&r.get::<_, String>(7)?),
-        issued_at: r.get(8)?,
-        queued_at: r.get(9)?,
-        slot_at: r.get(10)?,
-        counter_number: r.get(11)?,
-        call_count: r.get(12)?,
-        last_called_at: r.get(13)?,
-        started_at: r.get(14)?,
-        finished_at: r.get(15)?,
-        transfers: r.get(16)?,
-        outcome: r.get(17)?,
+        id: r.get("id")?,
+        number: r.get("number")?,
+        day: r.get("day")?,
+        service_id: r.get("service_id")?,
+        service_prefix: r.get("service_prefix")?,
+        service_name: r.get("service_name")?,
+        priority: r.get::<_, Option<String>>("priority")?.and_then(|p| Priority::parse(&p)),
+        status: TicketStatus::parse(&r.get::<_, String>("status")?),
+        issued_at: r.get("issued_at")?,
+        queued_at: r.get("queued_at")?,
+        slot_at: r.get("slot_at")?,
+        counter_number: r.get("counter_number")?,
+        call_count: r.get("call_count")?,
+        last_called_at: r.get("last_called_at")?,
+        started_at: r.get("started_at")?,
+        finished_at: r.get("finished_at")?,
+        transfers: r.get("transfers")?,
+        outcome: r.get("outcome")?,
     })
 }
 

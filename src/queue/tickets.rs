@@ -157,19 +157,19 @@ pub struct AppointmentView {
 fn load_appointment(conn: &Connection, code: &str) -> Result<Option<AppointmentView>> {
     Ok(conn
         .query_row(
-            "SELECT a.id, a.booking_code, s.prefix, a.day, a.slot_at, a.applicant_name, a.status, a.ticket_id
+            "SELECT a.id, a.booking_code, s.prefix AS service_prefix, a.day, a.slot_at, a.applicant_name, a.status, a.ticket_id
              FROM appointment a JOIN service s ON s.id = a.service_id WHERE a.booking_code = ?1",
             [code],
             |r| {
                 Ok(AppointmentView {
-                    id: r.get(0)?,
-                    booking_code: r.get(1)?,
-                    service_prefix: r.get(2)?,
-                    day: r.get(3)?,
-                    slot_at: r.get(4)?,
-                    applicant_name: r.get(5)?,
-                    status: r.get(6)?,
-                    ticket_id: r.get(7)?,
+                    id: r.get("id")?,
+                    booking_code: r.get("booking_code")?,
+                    service_prefix: r.get("service_prefix")?,
+                    day: r.get("day")?,
+                    slot_at: r.get("slot_at")?,
+                    applicant_name: r.get("applicant_name")?,
+                    status: r.get("status")?,
+                    ticket_id: r.get("ticket_id")?,
                 })
             },
         )

@@ -439,7 +439,17 @@ pub(super) fn receipt_data(app: &App, recording_id: &str) -> Result<crate::docum
              FROM recording r JOIN application a ON a.id = r.application_id JOIN applicant p ON p.id = a.applicant_id
              JOIN staff s ON s.id = r.operator_id WHERE r.id = ?1",
             [recording_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
+            |r| {
+                Ok((
+                    r.get("birth_place")?,
+                    r.get("birth_date")?,
+                    r.get("address")?,
+                    r.get("rt")?,
+                    r.get("rw")?,
+                    r.get("village_code")?,
+                    r.get("full_name")?,
+                ))
+            },
         )?;
         let village_name = crate::regions::lookup(&village).map(|v| v.name.to_uppercase()).unwrap_or_default();
         let birth = chrono::NaiveDate::parse_from_str(&birth, "%Y-%m-%d").map(|d| d.format("%d-%m-%Y").to_string()).unwrap_or(birth);

@@ -128,9 +128,16 @@ fn quarantine_list(app: &App) -> Result<QuarantineList> {
                  WHERE outcome IN ('invalid', 'conflict', 'unsendable') AND resolved_at IS NULL ORDER BY seq",
             )?
             .query_map([], |r| {
-                let kind: String = r.get(1)?;
-                let payload: Value = serde_json::from_str(&r.get::<_, String>(2)?).unwrap_or(Value::Null);
-                Ok(QuarantinedRecord { seq: r.get(0)?, label: label(&kind, &payload), kind, outcome: r.get(3)?, reason: r.get(4)?, created_at: r.get(5)? })
+                let kind: String = r.get("kind")?;
+                let payload: Value = serde_json::from_str(&r.get::<_, String>("payload")?).unwrap_or(Value::Null);
+                Ok(QuarantinedRecord {
+                    seq: r.get("seq")?,
+                    label: label(&kind, &payload),
+                    kind,
+                    outcome: r.get("outcome")?,
+                    reason: r.get("reason")?,
+                    created_at: r.get("created_at")?,
+                })
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(QuarantineList { items })

@@ -27,7 +27,14 @@ pub struct OutboxRow {
 }
 
 fn row(r: &rusqlite::Row) -> rusqlite::Result<OutboxRow> {
-    Ok(OutboxRow { seq: r.get(0)?, change_id: r.get(1)?, record_id: r.get(2)?, kind: r.get(3)?, payload: r.get(4)?, created_at: r.get(5)? })
+    Ok(OutboxRow {
+        seq: r.get("seq")?,
+        change_id: r.get("change_id")?,
+        record_id: r.get("record_id")?,
+        kind: r.get("kind")?,
+        payload: r.get("payload")?,
+        created_at: r.get("created_at")?,
+    })
 }
 
 /// Up to `limit` rows not yet delivered after `after_seq`, oldest first, with the seq of the row

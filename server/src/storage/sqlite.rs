@@ -109,14 +109,14 @@ fn opt_time(s: Option<String>) -> Option<DateTime<Utc>> {
 
 fn device_row(r: &rusqlite::Row) -> rusqlite::Result<DeviceRow> {
     Ok(DeviceRow {
-        id: r.get(0)?,
-        office: r.get(1)?,
-        name: r.get(2)?,
-        secret_hash: r.get(3)?,
-        created_at: time(r.get(4)?),
-        revoked_at: opt_time(r.get(5)?),
-        contiguous_seq: r.get(6)?,
-        last_seen_at: opt_time(r.get(7)?),
+        id: r.get("id")?,
+        office: r.get("office")?,
+        name: r.get("name")?,
+        secret_hash: r.get("secret_hash")?,
+        created_at: time(r.get("created_at")?),
+        revoked_at: opt_time(r.get("revoked_at")?),
+        contiguous_seq: r.get("contiguous_seq")?,
+        last_seen_at: opt_time(r.get("last_seen_at")?),
     })
 }
 
@@ -124,12 +124,12 @@ const DEVICE_COLUMNS: &str = "id, office, name, secret_hash, created_at, revoked
 
 fn recording_row(r: &rusqlite::Row) -> rusqlite::Result<RecordingState> {
     Ok(RecordingState {
-        recording_id: r.get(0)?,
-        record_id: r.get(1)?,
-        nik: r.get(2)?,
-        office: r.get(3)?,
-        status: r.get(4)?,
-        reason: r.get(5)?,
+        recording_id: r.get("recording_id")?,
+        record_id: r.get("record_id")?,
+        nik: r.get("nik")?,
+        office: r.get("office")?,
+        status: r.get("status")?,
+        reason: r.get("reason")?,
     })
 }
 
@@ -254,12 +254,12 @@ impl Tx for SqliteTx<'_> {
             .prepare_cached("SELECT nik, full_name, sex, birth_place, birth_date, kk_number FROM person WHERE nik = ?1")?
             .query_row([nik], |r| {
                 Ok(Person {
-                    nik: r.get(0)?,
-                    full_name: r.get(1)?,
-                    sex: r.get(2)?,
-                    birth_place: r.get(3)?,
-                    birth_date: r.get(4)?,
-                    kk_number: r.get(5)?,
+                    nik: r.get("nik")?,
+                    full_name: r.get("full_name")?,
+                    sex: r.get("sex")?,
+                    birth_place: r.get("birth_place")?,
+                    birth_date: r.get("birth_date")?,
+                    kk_number: r.get("kk_number")?,
                 })
             })
             .optional()?)
@@ -354,14 +354,14 @@ impl Tx for SqliteTx<'_> {
                 [id_or_code],
                 |r| {
                     Ok(AppointmentRow {
-                        id: r.get(0)?,
-                        office: r.get(1)?,
-                        booking_code: r.get(2)?,
-                        service: r.get(3)?,
-                        slot: r.get(4)?,
-                        applicant_name: r.get(5)?,
-                        cancelled: r.get(6)?,
-                        created_at: time(r.get(7)?),
+                        id: r.get("id")?,
+                        office: r.get("office")?,
+                        booking_code: r.get("booking_code")?,
+                        service: r.get("service")?,
+                        slot: r.get("slot")?,
+                        applicant_name: r.get("applicant_name")?,
+                        cancelled: r.get("cancelled")?,
+                        created_at: time(r.get("created_at")?),
                     })
                 },
             )
