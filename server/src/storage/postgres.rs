@@ -211,31 +211,38 @@ impl PgTx<'_, '_> {
 
 fn device_row(r: &Row) -> DeviceRow {
     DeviceRow {
-        id: r.get(0),
-        office: r.get(1),
-        name: r.get(2),
-        secret_hash: r.get(3),
-        created_at: r.get(4),
-        revoked_at: r.get(5),
-        contiguous_seq: r.get(6),
-        last_seen_at: r.get(7),
+        id: r.get("id"),
+        office: r.get("office"),
+        name: r.get("name"),
+        secret_hash: r.get("secret_hash"),
+        created_at: r.get("created_at"),
+        revoked_at: r.get("revoked_at"),
+        contiguous_seq: r.get("contiguous_seq"),
+        last_seen_at: r.get("last_seen_at"),
     }
 }
 
 fn recording_row(r: &Row) -> RecordingState {
-    RecordingState { recording_id: r.get(0), record_id: r.get(1), nik: r.get(2), office: r.get(3), status: r.get(4), reason: r.get(5) }
+    RecordingState {
+        recording_id: r.get("recording_id"),
+        record_id: r.get("record_id"),
+        nik: r.get("nik"),
+        office: r.get("office"),
+        status: r.get("status"),
+        reason: r.get("reason"),
+    }
 }
 
 fn appointment_row(r: &Row) -> AppointmentRow {
     AppointmentRow {
-        id: r.get(0),
-        office: r.get(1),
-        booking_code: r.get(2),
-        service: r.get(3),
-        slot: r.get(4),
-        applicant_name: r.get(5),
-        cancelled: r.get(6),
-        created_at: r.get(7),
+        id: r.get("id"),
+        office: r.get("office"),
+        booking_code: r.get("booking_code"),
+        service: r.get("service"),
+        slot: r.get("slot"),
+        applicant_name: r.get("applicant_name"),
+        cancelled: r.get("cancelled"),
+        created_at: r.get("created_at"),
     }
 }
 
@@ -350,12 +357,12 @@ impl Tx for PgTx<'_, '_> {
         Ok(self
             .query_opt("SELECT nik, full_name, sex, birth_place, birth_date, kk_number FROM person WHERE nik = $1", &[&nik])?
             .map(|r| Person {
-                nik: r.get(0),
-                full_name: r.get(1),
-                sex: r.get(2),
-                birth_place: r.get(3),
-                birth_date: r.get(4),
-                kk_number: r.get(5),
+                nik: r.get("nik"),
+                full_name: r.get("full_name"),
+                sex: r.get("sex"),
+                birth_place: r.get("birth_place"),
+                birth_date: r.get("birth_date"),
+                kk_number: r.get("kk_number"),
             }))
     }
 
