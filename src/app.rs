@@ -86,5 +86,6 @@ pub fn registry() -> Registry {
     crate::recording::register(&mut r);
     crate::sync::register(&mut r);
     crate::stock::register(&mut r);
+    crate::printing::register(&mut r);
     r
 }

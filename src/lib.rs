@@ -10,6 +10,7 @@ pub mod error;
 pub mod events;
 pub mod hub;
 pub mod intake;
+pub mod printing;
 pub mod queue;
 pub mod recording;
 pub mod settings;

@@ -30,6 +30,8 @@ pub enum Event {
     TicketCalled(Announcement),
     /// The link to central changed (sent, failed, waiting count): headers fetch `sync.status`.
     SyncChanged,
+    /// A print job or the blank stock changed: the print station and the stock screen fetch again.
+    PrintChanged,
 }
 
 pub struct Events {

@@ -130,7 +130,8 @@ pub struct Spoilage {
 }
 
 impl Spoilage {
-    fn check(&self) -> Result<Option<String>> {
+    /// The corner is cut and "other" has a note; the note, trimmed.
+    pub fn check(&self) -> Result<Option<String>> {
         let note = self.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_string);
         if self.cause == SpoilCause::Lainnya && note.is_none() {
             return Err(Error::field("note", "Tulis penyebab kerusakan bila memilih 'Lainnya'."));

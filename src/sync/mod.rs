@@ -9,7 +9,7 @@
 pub mod central;
 pub mod backlog;
 mod outbox;
-mod pull;
+pub mod pull;
 pub mod state;
 pub mod uploader;
 /// The batch format, compiled by both sides from the shared crate.

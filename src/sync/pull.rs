@@ -42,7 +42,7 @@ fn recording_status(conn: &Connection, now: DateTime<Utc>, recording_id: &str, s
     if current == *local || current == "in_progress" || current == "cancelled" {
         return Ok(());
     }
-    conn.execute("UPDATE recording SET status = ?2 WHERE id = ?1", params![recording_id, local])?;
+    conn.execute("UPDATE recording SET status = ?2, status_at = ?3 WHERE id = ?1", params![recording_id, local, to_db(now)])?;
     let note = match reason {
         Some(r) => format!("Server pusat: {status} ({r})"),
         None => format!("Server pusat: {status}"),

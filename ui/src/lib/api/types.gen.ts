@@ -82,6 +82,8 @@ mobile: string, telephone?: string, email?: string, };
 
 export type BiometricPart = { "finger": Finger } | { "iris": Eye };
 
+export type BlankFound = "unused" | "good";
+
 export type BlankList = { items: Array<BlankView>, 
 /**
  * More matched than the 500 shown.
@@ -119,6 +121,24 @@ current: string | null, };
 export type BoardService = { prefix: string, name: string, waiting: number, };
 
 export type CallResult = { ticket: TicketView, announcement: Announcement, };
+
+export type CardPrinter = { 
+/**
+ * None when adding a printer.
+ */
+id?: number, name: string, 
+/**
+ * `ipp://printer.local:631/ipp/print`, `ipps://…`, or a CUPS queue `http://127.0.0.1:631/printers/NAME`.
+ */
+uri: string, 
+/**
+ * Calibration: shift the print right (+) or left (−), in mm.
+ */
+offset_x_mm: number, 
+/**
+ * Calibration: shift the print down (+) or up (−), in mm.
+ */
+offset_y_mm: number, active: boolean, };
 
 export type CauseCount = { cause: SpoilCause, label: string, count: bigint, };
 
@@ -208,7 +228,7 @@ token: string, };
 
 export type ErrorCode = "BAD_REQUEST" | "VALIDATION" | "UNAUTHENTICATED" | "WRONG_PASSWORD" | "ACCOUNT_LOCKED" | "ACCOUNT_INACTIVE" | "PASSWORD_CHANGE_REQUIRED" | "FORBIDDEN" | "NOT_FOUND" | "UNKNOWN_COMMAND" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "PRINTER_UNAVAILABLE" | "CENTRAL_UNAVAILABLE" | "ALREADY_INITIALISED" | "NOT_INITIALISED" | "STORAGE" | "INTERNAL";
 
-export type Event = { "topic": "queue_changed" } | { "topic": "ticket_called" } & Announcement | { "topic": "sync_changed" };
+export type Event = { "topic": "queue_changed" } | { "topic": "ticket_called" } & Announcement | { "topic": "sync_changed" } | { "topic": "print_changed" };
 
 export type ExceptionRequest = { recording_id: string, part: BiometricPart, reason: string, 
 /**
@@ -249,6 +269,20 @@ waiting_ahead: number,
  * Set when printing was asked for and failed: the ticket is issued all the same; reprint later.
  */
 print_error: string | null, };
+
+export type JobIdRequest = { job_id: string, };
+
+export type JobState = "queued" | "printing" | "personalising" | "checking" | "done" | "spoiled" | "interrupted" | "cancelled";
+
+export type JobView = { id: string, recording_id: string, receipt_number: string, nik: string, full_name: string, state: JobState, state_label: string, serial: string | null, printer_id: number | null, printer_name: string | null, printer_job_id: number | null, chip_uid: string | null, reprint_reason: ReprintReason | null, reprint_note: string | null, 
+/**
+ * A reprint of a card that exists waits for a supervisor.
+ */
+needs_approval: boolean, approved_by: string | null, cause: SpoilCause | null, 
+/**
+ * The last thing the printer or the encoder said, for the operator.
+ */
+message: string | null, created_by: string, created_at: string, updated_at: string, };
 
 export type Kiosk = { office_name: string, time_zone: TimeZone, utc_offset_minutes: number, day: string, services: Array<KioskService>, 
 /**
@@ -343,9 +377,21 @@ export type PostingView = { day: string, opening: bigint, received: bigint, prin
  */
 difference: bigint, flagged: boolean, explanation: string | null, posted_at: string, };
 
+export type PrintQueue = { items: Array<QueueItem>, 
+/**
+ * More matched than shown (200).
+ */
+truncated: boolean, 
+/**
+ * When the search is a receipt number or NIK of a record that cannot be printed: why.
+ */
+not_printable: string | null, today: TodayCounts, };
+
 export type PrintReceiptRequest = { recording_id: string, };
 
 export type PrintResult = { printed: boolean, };
+
+export type PrinterList = { items: Array<CardPrinter>, };
 
 export type Priority = "elderly" | "disability" | "pregnant" | "child";
 
@@ -376,6 +422,20 @@ label: string,
  */
 outcome: string, reason: string | null, created_at: string, };
 
+export type QueueItem = { recording_id: string, receipt_number: string, nik: string, full_name: string, 
+/**
+ * When central answered PRINT_READY_RECORD.
+ */
+ready_at: string | null, 
+/**
+ * Cards printed for this record before (a reprint is needed to print again).
+ */
+cards_printed: number, 
+/**
+ * The last print spoiled its blank: print again with reason `spoiled_in_print`.
+ */
+last_spoiled: boolean, open_job: JobView | null, };
+
 export type QueuePolicy = { 
 /**
  * One priority ticket after every this many normal tickets (1–10).
@@ -405,6 +465,12 @@ ticket_printer: string,
  * Roll width of the ticket printer: 58 or 80 (mm).
  */
 ticket_paper_mm: number, };
+
+export type QueueRequest = { 
+/**
+ * Name, NIK, or receipt number (a scan of the bukti perekaman QR).
+ */
+search?: string, };
 
 export type ReadyList = { items: Array<ApplicationView>, };
 
@@ -472,6 +538,8 @@ export type RegionSearchRequest = { query: string, level?: Level | null, limit?:
 
 export type RegionSearchResult = { items: Array<RegionHit>, };
 
+export type ReprintReason = "lost" | "damaged" | "data_change" | "spoiled_in_print";
+
 export type RequirementList = { items: Array<RequirementView>, };
 
 export type RequirementSaveRequest = { 
@@ -485,6 +553,8 @@ export type RequirementView = { id: number, kind: ApplicationKind, code: string,
  * "always", or "under_17_married".
  */
 condition: string, active: boolean, };
+
+export type ResolveRequest = { job_id: string, blank: BlankFound, };
 
 export type ReturnSlipRequest = { application_id: string, paper?: string, };
 
@@ -560,6 +630,12 @@ image_base64: string, };
 export type SpoilBlankRequest = { serial: string, cause: SpoilCause, note?: string, corner_cut: boolean, };
 
 export type SpoilCause = "rusak_fisik" | "salah_cetak" | "printer_macet" | "gagal_encoding" | "lainnya";
+
+export type SpoilJobRequest = { job_id: string, cause: SpoilCause, note?: string, 
+/**
+ * The top right corner of the spoiled card was cut.
+ */
+corner_cut: boolean, };
 
 export type SpoilageReport = { from: string, to: string, used: bigint, spoiled: bigint, rate: number, baseline: number, by_cause: Array<CauseCount>, by_operator: Array<OperatorSpoilage>, };
 
@@ -669,6 +745,8 @@ export type TimeZone = "WIB" | "WITA" | "WIT";
 
 export type TimelineEntry = { at: string, status: ApplicationStatus, by: string | null, note: string | null, };
 
+export type TodayCounts = { printed: number, spoiled: number, reprints: number, waiting: number, };
+
 export type TransferRequest = { ticket_id: string, 
 /**
  * The letter of the service the applicant goes to next.
@@ -695,6 +773,14 @@ export interface Commands {
   "intake.requirement_save": { request: RequirementSaveRequest; response: RequirementList };
   "intake.return_application": { request: ApplicationIdRequest; response: ChecklistView };
   "intake.save_applicant": { request: Biodata; response: SaveApplicantResult };
+  "printing.approve_reprint": { request: JobIdRequest; response: JobView };
+  "printing.cancel": { request: JobIdRequest; response: JobView };
+  "printing.confirm": { request: JobIdRequest; response: JobView };
+  "printing.printer_save": { request: CardPrinter; response: CardPrinter };
+  "printing.printers": { request: Empty; response: PrinterList };
+  "printing.queue": { request: QueueRequest; response: PrintQueue };
+  "printing.resolve": { request: ResolveRequest; response: JobView };
+  "printing.spoil": { request: SpoilJobRequest; response: JobView };
   "queue.appointment_create": { request: AppointmentCreateRequest; response: AppointmentView };
   "queue.board": { request: Empty; response: Board };
   "queue.call_next": { request: Empty; response: CallResult };
@@ -801,6 +887,14 @@ export const COMMAND_ACCESS: { readonly [K in CommandName | FileCommandName]: Co
   "intake.return_application": ["counter_officer", "supervisor"],
   "intake.return_slip": ["counter_officer", "supervisor"],
   "intake.save_applicant": ["counter_officer", "supervisor"],
+  "printing.approve_reprint": ["supervisor", "administrator"],
+  "printing.cancel": ["print_operator", "supervisor"],
+  "printing.confirm": ["print_operator", "supervisor"],
+  "printing.printer_save": ["supervisor", "administrator"],
+  "printing.printers": ["print_operator", "supervisor", "administrator"],
+  "printing.queue": ["print_operator", "supervisor"],
+  "printing.resolve": ["print_operator", "supervisor"],
+  "printing.spoil": ["print_operator", "supervisor"],
   "queue.appointment_create": ["supervisor", "administrator"],
   "queue.board": "public",
   "queue.call_next": ["counter_officer", "supervisor"],
