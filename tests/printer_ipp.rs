@@ -11,8 +11,10 @@
 //! each test gives it a private bus (a dbus-daemon on a Unix socket in the test's temp folder), and
 //! `-r off` keeps it from advertising anything.
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use common::printer::TestPrinter;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use loket::printing::ipp::{
@@ -21,121 +23,6 @@ use loket::printing::ipp::{
 use loket::thermal::{self, PaperWidth, TicketSlip};
 use loket::ErrorCode;
 
-const T: Duration = Duration::from_secs(5);
-
-fn tool(name: &str) -> PathBuf {
-    for dir in ["/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin"] {
-        let p = Path::new(dir).join(name);
-        if p.exists() {
-            return p;
-        }
-    }
-    panic!("{name} is not installed: `make deb` installs it (Debian package cups-ipp-utils / dbus-daemon)");
-}
-
-fn kill(child: &mut Child) {
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
-/// One ippeveprinter (and its private D-Bus) for one test; both end when this is dropped.
-struct TestPrinter {
-    printer: Option<Child>,
-    bus: Child,
-    dir: tempfile::TempDir,
-    port: u16,
-}
-
-impl TestPrinter {
-    fn start() -> TestPrinter {
-        let dir = tempfile::tempdir().unwrap();
-        let socket = dir.path().join("bus");
-        let mut bus = Command::new(tool("dbus-daemon"))
-            .args(["--session", "--nofork", "--nopidfile"])
-            .arg(format!("--address=unix:path={}", socket.display()))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("dbus-daemon starts");
-        let until = Instant::now() + Duration::from_secs(10);
-        while !socket.exists() {
-            if Instant::now() > until || bus.try_wait().unwrap().is_some() {
-                kill(&mut bus);
-                panic!("the private D-Bus did not come up");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let spool = dir.path().join("spool");
-        std::fs::create_dir(&spool).unwrap();
-        // A free port: the kernel picks one, we let it go and hand it to ippeveprinter.
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let log = std::fs::File::create(dir.path().join("printer.log")).unwrap();
-        let command = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/card-printer-command.sh");
-        let printer = Command::new(tool("ippeveprinter"))
-            // -n localhost: listen on loopback only (127.0.0.1 and ::1), never on the LAN.
-            .args(["-n", "localhost", "-p", &port.to_string(), "-r", "off", "-k", "-f", "application/pdf", "-v"])
-            .arg("-d")
-            .arg(&spool)
-            .arg("-c")
-            .arg(&command)
-            .arg("LoketTestCard")
-            .env("DBUS_SYSTEM_BUS_ADDRESS", format!("unix:path={}", socket.display()))
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            .spawn()
-            .expect("ippeveprinter starts");
-        let mut p = TestPrinter { printer: Some(printer), bus, dir, port };
-        let until = Instant::now() + Duration::from_secs(15);
-        loop {
-            if ipp::printer_status(&p.uri(), Duration::from_millis(500)).is_ok() {
-                return p;
-            }
-            let exited = p.printer.as_mut().unwrap().try_wait().unwrap();
-            if exited.is_some() || Instant::now() > until {
-                panic!("ippeveprinter did not answer ({exited:?}):\n{}", p.log());
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn uri(&self) -> PrinterUri {
-        PrinterUri::parse(&format!("ipp://127.0.0.1:{}/ipp/print", self.port)).unwrap()
-    }
-
-    fn device(&self) -> IppPrinter {
-        IppPrinter { uri: self.uri(), timeout: T }
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.path().join("printer.log")).unwrap_or_default()
-    }
-
-    /// The documents the printer received (ippeveprinter -k keeps them as `<job-id>-<name>.pdf`).
-    fn received(&self) -> Vec<PathBuf> {
-        let mut v: Vec<PathBuf> = std::fs::read_dir(self.dir.path().join("spool"))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
-            .collect();
-        v.sort();
-        v
-    }
-
-    fn stop(&mut self) {
-        if let Some(mut c) = self.printer.take() {
-            kill(&mut c);
-        }
-    }
-}
-
-impl Drop for TestPrinter {
-    fn drop(&mut self) {
-        self.stop();
-        kill(&mut self.bus);
-    }
-}
 
 fn card_pdf() -> Vec<u8> {
     let slip = TicketSlip {

@@ -50,6 +50,10 @@ pub async fn serve(app: Arc<App>, listener: tokio::net::TcpListener, ui_dir: Opt
     let addr = listener.local_addr()?;
     println!("Loket hub listening on http://{addr}");
     tracing::info!(%addr, "hub listening");
+    // The hub process is the one that prints: jobs it left mid-way are interrupted, not lost.
+    if let Err(e) = crate::printing::recover(&app) {
+        tracing::error!(message = %e.message, "print jobs not checked");
+    }
     // The hub process is the one that sends the office's records to central.
     crate::sync::spawn(app.clone());
     axum::serve(listener, router(app, ui_dir)).await

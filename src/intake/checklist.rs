@@ -279,6 +279,8 @@ pub struct PublicStatus {
     pub kind_label: String,
     pub status: ApplicationStatus,
     pub status_label: String,
+    /// A card was printed: the applicant can collect it.
+    pub card_printed: bool,
     pub updated_at: String,
 }
 
@@ -297,7 +299,14 @@ fn public_status(app: &App, req: PublicStatusRequest) -> Result<PublicStatus> {
             .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
         let id = id.ok_or_else(|| Error { code: ErrorCode::NotFound, ..Error::field("number", format!("Nomor permohonan {key} tidak ditemukan.")) })?;
         let v = load_application(c, &id)?;
-        Ok(PublicStatus { number: v.number, kind_label: v.kind_label, status: v.status, status_label: v.status.public_label().to_string(), updated_at: v.updated_at })
+        // Once a card is printed, the applicant is told to collect it.
+        let printed: bool = c.query_row(
+            "SELECT EXISTS (SELECT 1 FROM print_job j JOIN recording r ON r.id = j.recording_id WHERE r.application_id = ?1 AND j.state = 'done')",
+            [&id],
+            |r| r.get(0),
+        )?;
+        let status_label = if printed { "KTP-el sudah dicetak, silakan ambil".to_string() } else { v.status.public_label().to_string() };
+        Ok(PublicStatus { number: v.number, kind_label: v.kind_label, status: v.status, status_label, card_printed: printed, updated_at: v.updated_at })
     })
 }
 

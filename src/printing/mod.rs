@@ -6,6 +6,7 @@
 //! talks to the printer and the encoder *between* transactions, so a slow printer never holds the
 //! writer and a crash at any point leaves the blank held by an interrupted job (`jobs::recover`).
 
+pub mod card;
 pub mod encoder;
 pub mod ipp;
 pub mod jobs;
@@ -80,10 +81,7 @@ fn save_printer(conn: &Connection, at: chrono::DateTime<chrono::Utc>, caller: &C
         return Err(Error::field("name", "Nama printer wajib diisi (paling panjang 60 huruf)."));
     }
     let uri = p.uri.trim();
-    let lower = uri.to_ascii_lowercase();
-    if !(lower.starts_with("ipp://") || lower.starts_with("ipps://") || lower.starts_with("http://") || lower.starts_with("https://")) || uri.len() < 10 {
-        return Err(Error::field("uri", "Alamat printer harus seperti ipp://192.168.1.20:631/ipp/print atau http://127.0.0.1:631/printers/NAMA."));
-    }
+    ipp::PrinterUri::parse(uri).map_err(|e| Error { field: Some("uri".into()), ..e })?;
     for (field, v) in [("offset_x_mm", p.offset_x_mm), ("offset_y_mm", p.offset_y_mm)] {
         if !v.is_finite() || v.abs() > 5.0 {
             return Err(Error::field(field, "Geser kalibrasi paling jauh 5 mm ke tiap arah."));
@@ -156,6 +154,7 @@ pub struct ResolveRequest {
 }
 
 pub fn register(r: &mut Registry) {
+    register_station(r);
     let print = Access::Roles(PRINT_ROLES);
     r.add_staff("printing.queue", print, "Print-ready records waiting for a card, and open print jobs", |app, _, req: jobs::QueueRequest| {
         let now = app.now();
@@ -198,4 +197,298 @@ fn step(app: &crate::App, caller: &Caller, job_id: String, s: Step, message: Opt
     let view = app.store.write(move |c| jobs::apply(c, now, &job_id, &s, Some(&caller), message.as_deref()))?;
     app.events.publish(crate::events::Event::PrintChanged);
     Ok(view)
+}
+
+// ---- the station: printer and encoder, between transactions ----------------------------------------
+
+/// The station's encoder (setting `printing.encoder`, JSON). None until a supervisor sets it.
+pub fn encoder_config(conn: &Connection) -> Result<Option<encoder::EncoderConfig>> {
+    Ok(crate::settings::get_raw(conn, "printing.encoder")?.and_then(|v| serde_json::from_str(&v).ok()))
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, TS)]
+#[serde(deny_unknown_fields)]
+pub struct StationSettings {
+    /// Full path of Dukcapil's chip encoder tool on this computer.
+    pub encoder_command: String,
+    #[serde(default)]
+    pub encoder_args: Vec<String>,
+    /// Seconds before a silent encoder is stopped (1–3600, usually 120).
+    pub encoder_timeout_secs: u32,
+}
+
+fn station_settings(conn: &Connection) -> Result<StationSettings> {
+    Ok(match encoder_config(conn)? {
+        Some(c) => StationSettings { encoder_command: c.command, encoder_args: c.args, encoder_timeout_secs: c.timeout_secs },
+        None => StationSettings { encoder_command: String::new(), encoder_args: vec![], encoder_timeout_secs: encoder::DEFAULT_TIMEOUT_SECS },
+    })
+}
+
+/// The card face of a record, from what the office stored.
+pub fn face_of(conn: &Connection, recording_id: &str, issued: chrono::DateTime<chrono::Utc>) -> Result<card::CardFace> {
+    let office = crate::setup::require_office(conn)?;
+    let row = conn
+        .query_row(
+            "SELECT p.nik, p.full_name, p.sex, p.birth_place, p.birth_date, p.blood_type, p.religion, p.marital_status,
+                p.occupation, p.citizenship, p.address, p.rt, p.rw, p.village_code, r.photo, r.signature
+             FROM recording r JOIN application a ON a.id = r.application_id JOIN applicant p ON p.id = a.applicant_id
+             WHERE r.id = ?1",
+            [recording_id],
+            |r| {
+                let text = |k: &str| -> rusqlite::Result<String> { r.get(k) };
+                Ok((
+                    [text("nik")?, text("full_name")?, text("sex")?, text("birth_place")?, text("birth_date")?, text("blood_type")?,
+                        text("religion")?, text("marital_status")?, text("occupation")?, text("citizenship")?, text("address")?,
+                        text("rt")?, text("rw")?, text("village_code")?],
+                    r.get::<_, Option<Vec<u8>>>("photo")?,
+                    r.get::<_, Option<Vec<u8>>>("signature")?,
+                ))
+            },
+        )
+        .optional()?
+        .ok_or_else(|| Error::field("recording_id", "Data perekaman tidak ditemukan."))?;
+    let ([nik, name, sex, birth_place, birth_date, blood, religion, marital, occupation, citizenship, address, rt, rw, village], photo, signature) = row;
+    let photo = photo.ok_or_else(|| Error::field("recording_id", "Perekaman ini tidak punya foto."))?;
+    let region = |code: &str| crate::regions::lookup(code).map(|r| r.name).unwrap_or_default();
+    let digits: String = village.chars().filter(|c| c.is_ascii_digit()).collect();
+    let (province, regency, district) = (
+        region(digits.get(..2).unwrap_or("")),
+        region(digits.get(..4).unwrap_or("")),
+        region(digits.get(..6).unwrap_or("")),
+    );
+    let dmy = |iso: &str| chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d").map(|d| d.format("%d-%m-%Y").to_string()).unwrap_or_else(|_| iso.to_string());
+    // The card is issued where the office is: its regency without the word KABUPATEN/KOTA.
+    let issue_place = office.regency_name.trim_start_matches("KABUPATEN ").trim_start_matches("KOTA ").to_string();
+    Ok(card::CardFace {
+        province,
+        regency,
+        nik,
+        name,
+        birth_place,
+        birth_date: dmy(&birth_date),
+        sex: if sex == "P" { "PEREMPUAN".into() } else { "LAKI-LAKI".into() },
+        // A card shows "-" for an unknown blood group, as SIAK prints it.
+        blood_type: if blood.eq_ignore_ascii_case("TIDAK TAHU") { "-".into() } else { blood },
+        address,
+        rt: format!("{:0>3}", rt),
+        rw: format!("{:0>3}", rw),
+        village: region(&village),
+        district,
+        religion,
+        marital_status: marital,
+        occupation,
+        citizenship,
+        valid_until: "SEUMUR HIDUP".into(),
+        issue_place,
+        issue_date: issued.with_timezone(&office.offset()).format("%d-%m-%Y").to_string(),
+        photo_jpeg: photo,
+        signature_png: signature,
+    })
+}
+
+/// At the hub's start: jobs that were at the printer or the encoder when it stopped are
+/// interrupted, each blank still held by its job until the operator says what happened.
+pub fn recover(app: &crate::App) -> Result<usize> {
+    let now = app.now();
+    let n = app.store.write(move |c| jobs::recover(c, now))?;
+    if n > 0 {
+        tracing::warn!(jobs = n, "print jobs interrupted by a restart");
+    }
+    Ok(n)
+}
+
+fn options(p: &CardPrinter, background: bool) -> card::CardOptions {
+    card::CardOptions { offset_mm: (p.offset_x_mm as f32, p.offset_y_mm as f32), background }
+}
+
+/// Press "Cetak": claim the blank, then — outside the transaction — check the printer and send
+/// the card. A printer that cannot print now leaves the job queued and the blank in the drawer.
+fn start(app: &crate::App, caller: &Caller, req: jobs::StartRequest) -> Result<JobView> {
+    let encoder = app.store.read(encoder_config)?;
+    match &encoder {
+        None => return Err(Error::field("encoder_command", "Perintah encoder chip belum diatur di Pengaturan Cetak.")),
+        Some(cfg) => cfg.validate()?,
+    }
+    let (now, c) = (app.now(), caller.clone());
+    let job = app.store.write(move |conn| jobs::claim(conn, now, &c, &req))?;
+    app.events.publish(crate::events::Event::PrintChanged);
+    if job.state != machine::JobState::Printing {
+        return Ok(job); // waits for a supervisor's approval
+    }
+    let job_id = job.id.clone();
+    let fail = |message: String| -> Result<JobView> {
+        let (now, id, msg) = (app.now(), job_id.clone(), message.clone());
+        app.store.write(move |conn| jobs::claim_state(conn, now, &id, machine::JobState::Printing, &Step::SubmitFailed, Some(&msg)))?;
+        app.events.publish(crate::events::Event::PrintChanged);
+        Err(Error::new(crate::error::ErrorCode::PrinterUnavailable, message))
+    };
+    let (setup, pdf) = {
+        let printer_id = job.printer_id.unwrap_or_default();
+        let recording_id = job.recording_id.clone();
+        let now = app.now();
+        match app.store.read(|conn| Ok((printer(conn, printer_id)?, face_of(conn, &recording_id, now)?))) {
+            Ok((setup, face)) => match card::card_pdf(&face, &options(&setup, false)) {
+                Ok(pdf) => (setup, pdf),
+                Err(e) => return fail(e.message),
+            },
+            Err(e) => return fail(e.message),
+        }
+    };
+    let device = match ipp::PrinterUri::parse(&setup.uri) {
+        Ok(uri) => ipp::IppPrinter::new(uri),
+        Err(e) => return fail(e.message),
+    };
+    use ipp::CardPrinter as _;
+    match device.submit(&pdf, &format!("KTP-el {}", job.receipt_number)) {
+        Ok(sent) => {
+            let (id, msg) = (job_id.clone(), format!("Dikirim ke {} (pekerjaan printer {}).", setup.name, sent.job_id));
+            app.store.write(move |conn| {
+                jobs::set_printer_job(conn, &id, sent.job_id as i64, Some(&msg))?;
+                jobs::job(conn, &id)
+            })
+        }
+        Err(e) => fail(e.message),
+    }
+}
+
+/// The print station asks how the job is going: the printer's job state moves it on, and when
+/// the card is printed the encoder writes the chip (one screen wins the step; others just read).
+fn poll(app: &crate::App, job_id: &str) -> Result<JobView> {
+    use machine::JobState;
+    let job = app.store.read(|c| jobs::job(c, job_id))?;
+    let (Some(printer_job), JobState::Printing) = (job.printer_job_id, job.state) else {
+        return Ok(job);
+    };
+    let setup = app.store.read(|c| printer(c, job.printer_id.unwrap_or_default()))?;
+    let device = ipp::IppPrinter::new(ipp::PrinterUri::parse(&setup.uri)?);
+    use ipp::CardPrinter as _;
+    let write_step = |from: JobState, s: Step, message: Option<String>| -> Result<Option<JobView>> {
+        let (now, id) = (app.now(), job_id.to_string());
+        let out = app.store.write(move |c| jobs::claim_state(c, now, &id, from, &s, message.as_deref()))?;
+        app.events.publish(crate::events::Event::PrintChanged);
+        Ok(out)
+    };
+    let progress = match device.job_state(printer_job as i32) {
+        Ok(p) => p,
+        Err(e) => {
+            let (id, msg) = (job_id.to_string(), e.message);
+            return app.store.write(move |c| {
+                jobs::set_message(c, &id, &msg)?;
+                jobs::job(c, &id)
+            });
+        }
+    };
+    match progress.state {
+        ipp::JobState::Completed => {
+            if write_step(JobState::Printing, Step::PrinterDone, Some("Kartu tercetak; menulis chip…".into()))?.is_none() {
+                return app.store.read(|c| jobs::job(c, job_id)); // another screen took this step
+            }
+            let cfg = app.store.read(encoder_config)?.ok_or_else(|| Error::field("encoder_command", "Perintah encoder chip belum diatur."))?;
+            let encode_job = encoder::EncodeJob {
+                job_id: job.id.clone(),
+                recording_id: job.recording_id.clone(),
+                nik: job.nik.clone(),
+                blank_serial: job.serial.clone().unwrap_or_default(),
+                printer_uri: setup.uri.clone(),
+            };
+            match encoder::encode(&cfg, &encode_job) {
+                encoder::EncodeOutcome::Success { chip_uid } => {
+                    let (now, id) = (app.now(), job_id.to_string());
+                    app.store.write(move |c| {
+                        jobs::set_chip_uid(c, &id, &chip_uid)?;
+                        jobs::claim_state(c, now, &id, JobState::Personalising, &Step::Encoded, Some("Chip tertulis. Periksa kartu dengan layar."))
+                    })?;
+                }
+                encoder::EncodeOutcome::Failure { reason } => {
+                    write_step(JobState::Personalising, Step::EncodeFailed, Some(format!("Gagal encoding: {reason}")))?;
+                }
+            }
+            app.events.publish(crate::events::Event::PrintChanged);
+        }
+        ipp::JobState::Aborted | ipp::JobState::Canceled => {
+            let why = progress.message.unwrap_or_else(|| "pekerjaan dibatalkan printer".into());
+            write_step(JobState::Printing, Step::PrinterAborted, Some(format!("Printer menghentikan pekerjaan: {why}. Periksa blangko di printer.")))?;
+        }
+        ipp::JobState::Stopped | ipp::JobState::Held | ipp::JobState::Pending | ipp::JobState::Processing => {
+            let msg = match progress.state {
+                ipp::JobState::Stopped => format!("Printer berhenti: {}", progress.message.unwrap_or_else(|| progress.reasons.join(", "))),
+                ipp::JobState::Processing => "Sedang mencetak…".to_string(),
+                _ => "Menunggu printer…".to_string(),
+            };
+            let id = job_id.to_string();
+            app.store.write(move |c| jobs::set_message(c, &id, &msg))?;
+        }
+    }
+    app.store.read(|c| jobs::job(c, job_id))
+}
+
+/// What the screen shows about a printer, live.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema, TS)]
+pub struct PrinterStatusView {
+    #[ts(type = "number")]
+    pub printer_id: i64,
+    pub reachable: bool,
+    /// idle | processing | stopped; None when unreachable.
+    pub state: Option<String>,
+    pub accepting: bool,
+    /// printer-state-reasons, each in Bahasa Indonesia.
+    pub reasons: Vec<String>,
+    /// Why a card cannot be sent now; None when it can.
+    pub refusal: Option<String>,
+}
+
+fn printer_status(app: &crate::App, printer_id: i64) -> Result<PrinterStatusView> {
+    let setup = app.store.read(|c| printer(c, printer_id))?;
+    let uri = ipp::PrinterUri::parse(&setup.uri)?;
+    Ok(match ipp::printer_status(&uri, std::time::Duration::from_secs(5)) {
+        Ok(s) => PrinterStatusView {
+            printer_id,
+            reachable: true,
+            state: Some(format!("{:?}", s.state).to_lowercase()),
+            accepting: s.accepting,
+            reasons: s.reasons_text.iter().filter(|t| t.as_str() != "Tidak ada masalah").cloned().collect(),
+            refusal: s.refusal(),
+        },
+        Err(e) => PrinterStatusView { printer_id, reachable: false, state: None, accepting: false, reasons: vec![], refusal: Some(e.message) },
+    })
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema, TS)]
+#[serde(deny_unknown_fields)]
+pub struct PrinterIdRequest {
+    #[ts(type = "number")]
+    pub printer_id: i64,
+}
+
+/// The card preview: the face over a drawn stand-in of the blank (never sent to a printer).
+#[derive(Debug, Clone, Deserialize, JsonSchema, TS)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewRequest {
+    pub recording_id: String,
+}
+
+pub fn register_station(r: &mut Registry) {
+    let print = Access::Roles(PRINT_ROLES);
+    r.add_staff("printing.start", print, "Print a record's card on the blank in the printer", start);
+    r.add_staff("printing.job", print, "A print job, moved on by what the printer and the encoder say", |app, _, req: JobIdRequest| poll(app, &req.job_id));
+    r.add_staff("printing.printer_status", print, "A card printer's live state (paused, out of blanks, ribbon low, offline)", |app, _, req: PrinterIdRequest| {
+        printer_status(app, req.printer_id)
+    });
+    r.add_staff("printing.station_get", Access::Roles(MANAGERS), "The station's chip encoder settings", |app, _, _: Empty| app.store.read(station_settings));
+    r.add_staff("printing.station_save", Access::Roles(MANAGERS), "Set the station's chip encoder (Dukcapil's tool)", |app, caller: &Caller, s: StationSettings| {
+        let cfg = encoder::EncoderConfig { command: s.encoder_command.trim().to_string(), args: s.encoder_args.clone(), timeout_secs: s.encoder_timeout_secs };
+        cfg.validate()?;
+        let (now, user) = (app.now(), caller.username.clone());
+        app.store.write(move |c| {
+            crate::settings::set_raw(c, "printing.encoder", &serde_json::to_string(&cfg).map_err(Error::internal)?)?;
+            crate::audit::append(c, now, Some(&user), "print_station_saved", None, json!({"encoder_command": cfg.command, "timeout_secs": cfg.timeout_secs}))?;
+            station_settings(c)
+        })
+    });
+    r.add_staff_file("printing.card_preview", print, "application/pdf", "A record's card face over a stand-in of the blank (PDF, never printed)", |app, _, req: PreviewRequest| {
+        let now = app.now();
+        let face = app.store.read(|c| face_of(c, &req.recording_id, now))?;
+        let pdf = card::card_pdf(&face, &card::CardOptions { offset_mm: (0.0, 0.0), background: true })?;
+        Ok(crate::api::FileOut::pdf(pdf, crate::documents::file_name(&format!("pratinjau-ktp-el-{}", face.nik), "", "pdf")))
+    });
 }

@@ -1,6 +1,8 @@
 //! Shared test fixtures: a real SQLite file in a temp dir, a hub on 127.0.0.1:0, a manual clock.
 #![allow(dead_code)]
 
+pub mod printer;
+
 use chrono::{TimeZone, Utc};
 use loket::clock::ManualClock;
 use loket::App;

@@ -377,6 +377,8 @@ export type PostingView = { day: string, opening: bigint, received: bigint, prin
  */
 difference: bigint, flagged: boolean, explanation: string | null, posted_at: string, };
 
+export type PreviewRequest = { recording_id: string, };
+
 export type PrintQueue = { items: Array<QueueItem>, 
 /**
  * More matched than shown (200).
@@ -391,11 +393,31 @@ export type PrintReceiptRequest = { recording_id: string, };
 
 export type PrintResult = { printed: boolean, };
 
+export type PrinterIdRequest = { printer_id: number, };
+
 export type PrinterList = { items: Array<CardPrinter>, };
+
+export type PrinterStatusView = { printer_id: number, reachable: boolean, 
+/**
+ * idle | processing | stopped; None when unreachable.
+ */
+state: string | null, accepting: boolean, 
+/**
+ * printer-state-reasons, each in Bahasa Indonesia.
+ */
+reasons: Array<string>, 
+/**
+ * Why a card cannot be sent now; None when it can.
+ */
+refusal: string | null, };
 
 export type Priority = "elderly" | "disability" | "pregnant" | "child";
 
-export type PublicStatus = { number: string, kind_label: string, status: ApplicationStatus, status_label: string, updated_at: string, };
+export type PublicStatus = { number: string, kind_label: string, status: ApplicationStatus, status_label: string, 
+/**
+ * A card was printed: the applicant can collect it.
+ */
+card_printed: boolean, updated_at: string, };
 
 export type PublicStatusRequest = { 
 /**
@@ -659,11 +681,31 @@ export type StaffView = { id: string, username: string, full_name: string, roles
 
 export type StartRecordingRequest = { application_id: string, };
 
+export type StartRequest = { recording_id: string, 
+/**
+ * The blank in the printer (scanned or typed).
+ */
+serial: string, printer_id: number, 
+/**
+ * Required when the record already has a card, or its last print spoiled.
+ */
+reprint_reason?: ReprintReason, reprint_note?: string, };
+
 export type StateCounts = { in_stock: bigint, 
 /**
  * Of those in stock, held in the printer by a print job right now.
  */
 in_printer: bigint, printed: bigint, spoiled: bigint, returned: bigint, destroyed: bigint, total: bigint, };
+
+export type StationSettings = { 
+/**
+ * Full path of Dukcapil's chip encoder tool on this computer.
+ */
+encoder_command: string, encoder_args: Array<string>, 
+/**
+ * Seconds before a silent encoder is stopped (1–3600, usually 120).
+ */
+encoder_timeout_secs: number, };
 
 export type Stats = { arrived: number, served: number, no_show: number, transferred: number, closed_unserved: number, waiting_avg_minutes: number | null, waiting_max_minutes: number | null, walk_avg_minutes: number | null, service_avg_minutes: number | null, total_avg_minutes: number | null, 
 /**
@@ -776,11 +818,16 @@ export interface Commands {
   "printing.approve_reprint": { request: JobIdRequest; response: JobView };
   "printing.cancel": { request: JobIdRequest; response: JobView };
   "printing.confirm": { request: JobIdRequest; response: JobView };
+  "printing.job": { request: JobIdRequest; response: JobView };
   "printing.printer_save": { request: CardPrinter; response: CardPrinter };
+  "printing.printer_status": { request: PrinterIdRequest; response: PrinterStatusView };
   "printing.printers": { request: Empty; response: PrinterList };
   "printing.queue": { request: QueueRequest; response: PrintQueue };
   "printing.resolve": { request: ResolveRequest; response: JobView };
   "printing.spoil": { request: SpoilJobRequest; response: JobView };
+  "printing.start": { request: StartRequest; response: JobView };
+  "printing.station_get": { request: Empty; response: StationSettings };
+  "printing.station_save": { request: StationSettings; response: StationSettings };
   "queue.appointment_create": { request: AppointmentCreateRequest; response: AppointmentView };
   "queue.board": { request: Empty; response: Board };
   "queue.call_next": { request: Empty; response: CallResult };
@@ -857,6 +904,7 @@ export type CommandName = keyof Commands;
 /** File outputs (PDF, …): `GET /api/v1/files/<name>?field=value`, or `open_file` in the window. */
 export interface FileCommands {
   "intake.return_slip": { request: ReturnSlipRequest };
+  "printing.card_preview": { request: PreviewRequest };
   "queue.ticket_pdf": { request: TicketIdRequest };
   "recording.receipt": { request: ReceiptRequest };
 }
@@ -889,12 +937,18 @@ export const COMMAND_ACCESS: { readonly [K in CommandName | FileCommandName]: Co
   "intake.save_applicant": ["counter_officer", "supervisor"],
   "printing.approve_reprint": ["supervisor", "administrator"],
   "printing.cancel": ["print_operator", "supervisor"],
+  "printing.card_preview": ["print_operator", "supervisor"],
   "printing.confirm": ["print_operator", "supervisor"],
+  "printing.job": ["print_operator", "supervisor"],
   "printing.printer_save": ["supervisor", "administrator"],
+  "printing.printer_status": ["print_operator", "supervisor"],
   "printing.printers": ["print_operator", "supervisor", "administrator"],
   "printing.queue": ["print_operator", "supervisor"],
   "printing.resolve": ["print_operator", "supervisor"],
   "printing.spoil": ["print_operator", "supervisor"],
+  "printing.start": ["print_operator", "supervisor"],
+  "printing.station_get": ["supervisor", "administrator"],
+  "printing.station_save": ["supervisor", "administrator"],
   "queue.appointment_create": ["supervisor", "administrator"],
   "queue.board": "public",
   "queue.call_next": ["counter_officer", "supervisor"],

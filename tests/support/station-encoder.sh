@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# A stand-in for Dukcapil's chip encoder at a print station (tests/printing.rs): it "writes" the
+# chip of every blank except the one named in $1, whose chip fails, and records each call in $2.
+fail_serial="${1:-}"
+log="${2:?log file}"
+echo "$LOKET_JOB_ID $LOKET_BLANK_SERIAL $LOKET_NIK" >> "$log"
+if [ "$LOKET_BLANK_SERIAL" = "$fail_serial" ]; then
+  echo '{"ok": false, "reason": "Chip tidak merespons"}'
+  exit 0
+fi
+# A UID made from the serial's digits, so each card has its own.
+digits=$(printf '%s' "$LOKET_BLANK_SERIAL" | tr -cd '0-9')
+printf '{"ok": true, "chip_uid": "04%012d"}\n' "$((10#$digits))"
