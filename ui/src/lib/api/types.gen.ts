@@ -122,6 +122,16 @@ export type BoardService = { prefix: string, name: string, waiting: number, };
 
 export type CallResult = { ticket: TicketView, announcement: Announcement, };
 
+export type CardFaceView = { province: string, regency: string, nik: string, name: string, birth_place: string, birth_date: string, sex: string, blood_type: string, address: string, rt: string, rw: string, village: string, district: string, religion: string, marital_status: string, occupation: string, citizenship: string, valid_until: string, issue_place: string, issue_date: string, 
+/**
+ * JPEG, base64.
+ */
+photo_base64: string, 
+/**
+ * Transparent PNG, base64; None when the applicant cannot sign.
+ */
+signature_base64: string | null, };
+
 export type CardPrinter = { 
 /**
  * None when adding a printer.
@@ -817,6 +827,7 @@ export interface Commands {
   "intake.save_applicant": { request: Biodata; response: SaveApplicantResult };
   "printing.approve_reprint": { request: JobIdRequest; response: JobView };
   "printing.cancel": { request: JobIdRequest; response: JobView };
+  "printing.card_face": { request: PreviewRequest; response: CardFaceView };
   "printing.confirm": { request: JobIdRequest; response: JobView };
   "printing.job": { request: JobIdRequest; response: JobView };
   "printing.printer_save": { request: CardPrinter; response: CardPrinter };
@@ -937,6 +948,7 @@ export const COMMAND_ACCESS: { readonly [K in CommandName | FileCommandName]: Co
   "intake.save_applicant": ["counter_officer", "supervisor"],
   "printing.approve_reprint": ["supervisor", "administrator"],
   "printing.cancel": ["print_operator", "supervisor"],
+  "printing.card_face": ["print_operator", "supervisor"],
   "printing.card_preview": ["print_operator", "supervisor"],
   "printing.confirm": ["print_operator", "supervisor"],
   "printing.job": ["print_operator", "supervisor"],
