@@ -19,12 +19,14 @@ export PATH := $(CARGO_BIN):$(PATH)
 .PHONY: run test deps deb ui-deps e2e-deps tauri-driver ui build desktop test-rust test-ui test-e2e test-central bench bench-slow-disk types
 
 ## make run: the desktop app on the default data directory; without a display, the hub and its URL.
+## Built with the same selection as make test (CARGO_ALL), so after make test nothing compiles again.
 run: deb ui
+	cargo build $(CARGO_ALL)
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
-	  cargo run -p loket-desktop --features custom-protocol; \
+	  "$${CARGO_TARGET_DIR:-target}/debug/loket-desktop"; \
 	else \
 	  echo "Tidak ada layar (DISPLAY kosong): menjalankan hub tanpa jendela."; \
-	  cargo run -p loket -- serve --listen 127.0.0.1:8470 --ui-dir ui/dist; \
+	  "$${CARGO_TARGET_DIR:-target}/debug/loket" serve --listen 127.0.0.1:8470 --ui-dir ui/dist; \
 	fi
 
 ## make test: every crate's tests, the UI's unit tests and the end-to-end tests.
@@ -78,17 +80,20 @@ test-e2e: build e2e-deps tauri-driver
 	cd tests/e2e && xvfb-run -a -s "-screen 0 1366x768x24" node --test --test-concurrency=1 desktop.test.mjs
 
 ## Regenerate the TypeScript bindings from the Rust types (a test fails when they are stale).
+## Only the loket binary, but with make test's selection (the dependencies are not built again).
 types:
-	cargo run -q -p loket -- dev gen-types --out ui/src/lib/api/types.gen.ts
+	cargo build -q $(CARGO_ALL) --bin loket
+	"$${CARGO_TARGET_DIR:-target}/debug/loket" dev gen-types --out ui/src/lib/api/types.gen.ts
 
-## Benchmarks (not part of make test); numbers go to docs/benchmarks.md.
+## Benchmarks (not part of make test); numbers go to docs/benchmarks.md. One cargo call with the
+## shared selection: -p loket and -p loket-central apart unified features differently and built the
+## release dependencies twice.
 bench:
-	cargo bench -p loket --bench hub --bench queue_load --bench receipt --bench photo
-	cargo bench -p loket-central --bench sync_drain
+	cargo bench $(CARGO_ALL) --bench hub --bench queue_load --bench receipt --bench photo --bench sync_drain
 
 ## The queue load benchmark with fsync slowed to an office PC's disk (SLOW_FSYNC_MS, default 5).
 bench-slow-disk:
 	mkdir -p target && gcc -O2 -shared -fPIC -o target/slow_fsync.so benches/slow_fsync.c -ldl
-	cargo bench -p loket --bench queue_load --no-run
+	cargo bench $(CARGO_ALL) --bench queue_load --no-run
 	LD_PRELOAD=$(CURDIR)/target/slow_fsync.so SLOW_FSYNC_MS=$${SLOW_FSYNC_MS:-5} \
-	  $$(ls -t target/release/deps/queue_load-* | grep -v '\.d$$' | head -1) --bench
+	  $$(ls -t "$${CARGO_TARGET_DIR:-target}"/release/deps/queue_load-* | grep -v '\.d$$' | head -1) --bench
