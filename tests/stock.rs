@@ -278,3 +278,61 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_monthly_report_is_due_by_the_fifth_as_pdf_and_csv() {
+    let o = common::office();
+    o.long_sessions();
+    let sup = o.staff_with("sari", &["supervisor"]);
+    let printer = o.staff_with("pono", &["print_operator"]);
+    receive(&o, &sup, "BA-11/2026", "N-001", "N-020").unwrap();
+    for (serial, cause) in [("N-001", "printer_macet"), ("N-002", "gagal_encoding"), ("N-003", "gagal_encoding")] {
+        o.call(&printer, "stock.spoil_blank", json!({"serial": serial, "cause": cause, "corner_cut": true})).unwrap();
+    }
+    o.call(&sup, "stock.dispose", json!({"serials": ["N-019", "N-020"], "disposal": "returned", "report_number": "BA-R/11", "witnesses": "Sari, Budi"})).unwrap();
+    o.call(&sup, "stock.post_day", json!({"day": "2026-11-23", "physical_count": 14})).unwrap();
+    // December 2nd: November's report is due by the 5th.
+    o.clock.advance(Duration::days(9));
+    let (sup, printer) = (o.login("sari", "sandi-baru-123"), o.login("pono", "sandi-baru-123"));
+    let s = o.call(&sup, "stock.summary", json!({})).unwrap();
+    assert_eq!(s["monthly_due"], json!({"month": "2026-11", "due": "2026-12-05", "overdue": false}));
+
+    let hub = common::hub(o.app.clone());
+    let get = |query: &str| common::http().get(format!("{}/api/v1/files/{query}", hub.url)).bearer_auth(&printer).send().unwrap();
+    let r = get("stock.monthly_pdf?month=2027-01");
+    assert_eq!(r.status(), 422);
+    let r = get("stock.monthly_pdf?month=2026-11");
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-disposition"], "inline; filename=\"laporan-blangko-2026-11.pdf\"");
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("laporan.pdf");
+    std::fs::write(&pdf, r.bytes().unwrap()).unwrap();
+    let text = String::from_utf8(std::process::Command::new("pdftotext").arg("-layout").arg(&pdf).arg("-").output().unwrap().stdout).unwrap();
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for needle in ["LAPORAN BULANAN BLANGKO KTP-EL", "Bulan November 2026", "Stok awal bulan 0", "Diterima dari kabupaten +20", "Rusak -3",
+        "(belum terpakai) -2", "Stok akhir bulan 15", "Gagal encoding chip 2", "Printer macet 1", "No. BA-11/2026", "Dikembalikan - No. BA-R/11 2", "Sajingan Besar, 2 Desember 2026 Yang",
+        "2026-11-23: belum dijelaskan -1", "Pegawai pono"] {
+        assert!(flat.contains(needle), "'{needle}' not in: {flat}");
+    }
+    let info = String::from_utf8(std::process::Command::new("pdfinfo").arg(&pdf).output().unwrap().stdout).unwrap();
+    let field = |k: &str| info.lines().find(|l| l.starts_with(k)).map(|l| l[k.len()..].trim().to_string()).unwrap_or_default();
+    assert_eq!(field("Pages:"), "1", "{info}");
+    assert!(field("Page size:").ends_with("(A4)"), "{info}");
+    let png = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/documents/blank-monthly");
+    std::fs::create_dir_all(png.parent().unwrap()).unwrap();
+    assert!(std::process::Command::new("pdftoppm").args(["-png", "-r", "70", "-singlefile"]).arg(&pdf).arg(&png).status().unwrap().success());
+
+    let r = get("stock.monthly_csv?month=2026-11");
+    assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
+    let bytes = r.bytes().unwrap();
+    assert!(bytes.starts_with("\u{feff}".as_bytes()), "UTF-8 with BOM for Excel");
+    let mut reader = csv::ReaderBuilder::new().delimiter(b';').from_reader(&bytes[3..]);
+    let rows: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect();
+    let find = |a: &str, b: &str| rows.iter().find(|r| r[0] == a && r[1] == b).map(|r| r[2].clone());
+    assert_eq!(find("ringkasan", "Stok akhir bulan").as_deref(), Some("15"));
+    assert_eq!(find("rusak", "Gagal encoding chip").as_deref(), Some("2"));
+    assert_eq!(find("penerimaan", "BA-11/2026").as_deref(), Some("20"));
+    assert_eq!(find("rasio", "Rasio kerusakan (%)").as_deref(), Some("100,0"), "3 spoiled of 3 used, with a decimal comma");
+    // Made: no longer due.
+    assert!(o.call(&sup, "stock.summary", json!({})).unwrap()["monthly_due"].is_null());
+}

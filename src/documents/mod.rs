@@ -12,7 +12,7 @@
 //! caller. Text is reduced to printable ASCII ([`to_ascii`](crate::thermal::to_ascii)) because the
 //! PDFs use the base-14 Helvetica and Courier (WinAnsi) and roll printers their ASCII code page.
 
-mod layout;
+pub(crate) mod layout;
 mod paper;
 mod receipt;
 mod return_slip;

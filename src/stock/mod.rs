@@ -7,6 +7,7 @@
 //! the job ends (printed or spoiled) or the operator says the blank never left the drawer: a crash
 //! between "printing" and "done" therefore never loses a blank (see `printing/`).
 
+pub mod monthly;
 pub mod serials;
 
 use crate::api::{Access, Registry, MANAGERS};
@@ -651,7 +652,33 @@ pub struct StockSummary {
     pub warning: Option<String>,
     /// Postings with a difference nobody explained yet.
     pub unexplained_postings: Vec<PostingView>,
+    /// Last month's report when it has not been made yet: due by the 5th.
+    pub monthly_due: Option<MonthlyDue>,
     pub today: DayBalance,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema, TS)]
+pub struct MonthlyDue {
+    /// `2026-11`
+    pub month: String,
+    /// Office-local date it is due, `2026-12-05`.
+    pub due: String,
+    pub overdue: bool,
+}
+
+fn monthly_due(conn: &Connection, today: NaiveDate) -> Result<Option<MonthlyDue>> {
+    use chrono::Datelike;
+    let first = today.with_day(1).ok_or_else(|| Error::internal("day 1"))?;
+    let last_month = (first - Duration::days(1)).format("%Y-%m").to_string();
+    // Only once the office had blanks that month.
+    let had_blanks: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM blank_event WHERE day < ?1)", [first.to_string()], |r| r.get(0))?;
+    let made: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM audit_log WHERE action = 'blank_monthly_exported' AND subject = ?1)",
+        [&last_month],
+        |r| r.get(0),
+    )?;
+    let due = first + Duration::days(4);
+    Ok((had_blanks && !made).then(|| MonthlyDue { month: last_month, due: due.to_string(), overdue: today > due }))
 }
 
 pub fn summary(conn: &Connection, now: DateTime<Utc>) -> Result<StockSummary> {
@@ -673,7 +700,16 @@ pub fn summary(conn: &Connection, now: DateTime<Utc>) -> Result<StockSummary> {
         .prepare_cached(&format!("{POSTING_SELECT} WHERE physical_count <> closing AND explanation IS NULL ORDER BY day"))?
         .query_map([], posting_from_row)?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(StockSummary { counts, daily_use, days_of_cover, thresholds, warning, unexplained_postings, today: day_balance(conn, today)? })
+    Ok(StockSummary {
+        counts,
+        daily_use,
+        days_of_cover,
+        thresholds,
+        warning,
+        unexplained_postings,
+        monthly_due: monthly_due(conn, today)?,
+        today: day_balance(conn, today)?,
+    })
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema, TS)]
@@ -814,9 +850,44 @@ pub struct DisposeResult {
     pub count: u32,
 }
 
+#[derive(Debug, Clone, Deserialize, JsonSchema, TS)]
+#[serde(deny_unknown_fields)]
+pub struct MonthRequest {
+    /// `2026-11`
+    pub month: String,
+}
+
+/// The monthly report as the kabupaten gets it; making it is recorded (it is due by the 5th).
+fn monthly_file(app: &crate::App, caller: &Caller, req: &MonthRequest, csv: bool) -> Result<crate::api::FileOut> {
+    let now = app.now();
+    let report = app.store.read(|c| {
+        let office = crate::setup::require_office(c)?;
+        let today = NaiveDate::parse_from_str(&crate::queue::office_day(&office, now), "%Y-%m-%d").map_err(Error::internal)?;
+        let name: String = c.query_row("SELECT full_name FROM staff WHERE id = ?1", [&caller.staff_id], |r| r.get(0))?;
+        // "Rabu, 2 Desember 2026 08.00 WIB" → "2 Desember 2026": the date the report is signed.
+        let long = office.long_date_time(now);
+        let date = long.split(", ").nth(1).and_then(|d| d.rsplitn(3, ' ').nth(2)).unwrap_or(&long).to_string();
+        monthly::build(c, &req.month, today, date, name)
+    })?;
+    let (month, user) = (report.month.clone(), caller.username.clone());
+    app.store.write(move |c| crate::audit::append(c, now, Some(&user), "blank_monthly_exported", Some(&month), json!({"format": if csv { "csv" } else { "pdf" }})))?;
+    let stem = format!("laporan-blangko-{}", report.month);
+    Ok(if csv {
+        crate::api::FileOut { bytes: monthly::csv(&report), content_type: "text/csv; charset=utf-8", file_name: crate::documents::file_name(&stem, "", "csv") }
+    } else {
+        crate::api::FileOut::pdf(monthly::pdf(&report), crate::documents::file_name(&stem, "", "pdf"))
+    })
+}
+
 pub fn register(r: &mut Registry) {
     let managers = Access::Roles(MANAGERS);
     let readers = Access::Roles(STOCK_READERS);
+    r.add_staff_file("stock.monthly_pdf", readers, "application/pdf", "The monthly blank report for the kabupaten (A4 PDF)", |app, caller, req: MonthRequest| {
+        monthly_file(app, caller, &req, false)
+    });
+    r.add_staff_file("stock.monthly_csv", readers, "text/csv; charset=utf-8", "The monthly blank report as CSV (; and decimal comma, for Excel in Indonesian)", |app, caller, req: MonthRequest| {
+        monthly_file(app, caller, &req, true)
+    });
     r.add_staff("stock.summary", readers, "Blank stock by state, days of cover, warnings, today's balance", |app, _, _: crate::api::Empty| {
         let now = app.now();
         app.store.read(|c| summary(c, now))

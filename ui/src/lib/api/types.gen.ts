@@ -330,6 +330,22 @@ from: string,
  */
 to: string, };
 
+export type MonthRequest = { 
+/**
+ * `2026-11`
+ */
+month: string, };
+
+export type MonthlyDue = { 
+/**
+ * `2026-11`
+ */
+month: string, 
+/**
+ * Office-local date it is due, `2026-12-05`.
+ */
+due: string, overdue: boolean, };
+
 export type Movements = { received: bigint, printed: bigint, spoiled: bigint, 
 /**
  * Unused blanks returned to the kabupaten or destroyed (spoiled cards disposed of do not count:
@@ -743,7 +759,11 @@ warning: string | null,
 /**
  * Postings with a difference nobody explained yet.
  */
-unexplained_postings: Array<PostingView>, today: DayBalance, };
+unexplained_postings: Array<PostingView>, 
+/**
+ * Last month's report when it has not been made yet: due by the 5th.
+ */
+monthly_due: MonthlyDue | null, today: DayBalance, };
 
 export type StockThresholds = { 
 /**
@@ -918,6 +938,8 @@ export interface FileCommands {
   "printing.card_preview": { request: PreviewRequest };
   "queue.ticket_pdf": { request: TicketIdRequest };
   "recording.receipt": { request: ReceiptRequest };
+  "stock.monthly_csv": { request: MonthRequest };
+  "stock.monthly_pdf": { request: MonthRequest };
 }
 
 export type FileCommandName = keyof FileCommands;
@@ -1018,6 +1040,8 @@ export const COMMAND_ACCESS: { readonly [K in CommandName | FileCommandName]: Co
   "stock.dispose": ["supervisor", "administrator"],
   "stock.explain": ["supervisor", "administrator"],
   "stock.list": ["print_operator", "supervisor", "administrator"],
+  "stock.monthly_csv": ["print_operator", "supervisor", "administrator"],
+  "stock.monthly_pdf": ["print_operator", "supervisor", "administrator"],
   "stock.post_day": ["supervisor", "administrator"],
   "stock.postings": ["print_operator", "supervisor", "administrator"],
   "stock.receive": ["supervisor", "administrator"],
