@@ -275,6 +275,10 @@ proptest! {
                 opening = b.closing;
             }
             prop_assert_eq!(opening, counts.in_stock, "the last closing is what is in stock now");
+            let (first, last) = (chrono::NaiveDate::parse_from_str(&days[0], "%Y-%m-%d").unwrap(), chrono::NaiveDate::parse_from_str(days.last().unwrap(), "%Y-%m-%d").unwrap());
+            let all = o.app.store.read(|c| stock::balances(c, first, last)).unwrap();
+            prop_assert_eq!(all.len(), days.len());
+            prop_assert_eq!(all.last().map(|b| b.closing), Some(counts.in_stock), "the grouped reconciliation agrees");
         }
     }
 }

@@ -287,6 +287,38 @@ pub fn day_balance(conn: &Connection, day: NaiveDate) -> Result<DayBalance> {
     Ok(DayBalance { day: d, opening, movements, closing })
 }
 
+/// Every day's balance over `[from, to]` from one grouped read of the events (the reconciliation
+/// of a month or a year): each day's opening is the previous day's closing.
+pub fn balances(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<DayBalance>> {
+    let mut by_day: std::collections::BTreeMap<String, Movements> = std::collections::BTreeMap::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT day, kind, COUNT(*) FROM blank_event WHERE day BETWEEN ?1 AND ?2
+         AND (kind = 'received' OR from_state = 'in_stock') GROUP BY day, kind",
+    )?;
+    for row in stmt.query_map([from.to_string(), to.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))? {
+        let (day, kind, n) = row?;
+        let m = by_day.entry(day).or_default();
+        match kind.as_str() {
+            "received" => m.received += n,
+            "printed" => m.printed += n,
+            "spoiled" => m.spoiled += n,
+            _ => m.returned += n,
+        }
+    }
+    let mut opening = in_stock_after(conn, &(from - Duration::days(1)).to_string())?;
+    let mut out = Vec::with_capacity((to - from).num_days().max(0) as usize + 1);
+    let mut day = from;
+    while day <= to {
+        let d = day.to_string();
+        let movements = by_day.remove(&d).unwrap_or_default();
+        let closing = opening + movements.received - movements.printed - movements.spoiled - movements.returned;
+        out.push(DayBalance { day: d, opening, movements, closing });
+        opening = closing;
+        day += Duration::days(1);
+    }
+    Ok(out)
+}
+
 // ---- changing ---------------------------------------------------------------------------------
 
 fn office_day(conn: &Connection, at: DateTime<Utc>) -> Result<String> {
