@@ -179,3 +179,117 @@ fn a_paused_or_unreachable_printer_keeps_the_job_queued_and_the_blank_in_the_dra
     let e = d.o.call(&d.sup, "printing.station_save", json!({"encoder_command": "/tidak/ada", "encoder_args": [], "encoder_timeout_secs": 20})).unwrap_err();
     assert_eq!(e.field.as_deref(), Some("encoder_command"));
 }
+
+/// `loket serve` on a prepared data folder, as a real process that can be killed with SIGKILL.
+struct HubProcess {
+    child: std::process::Child,
+    url: String,
+}
+
+impl HubProcess {
+    fn start(dir: &Path) -> HubProcess {
+        use std::io::{BufRead, BufReader};
+        let mut child = Command::new(env!("CARGO_BIN_EXE_loket"))
+            .arg("--data-dir")
+            .arg(dir)
+            .args(["serve", "--listen", "127.0.0.1:0", "--ui-dir"])
+            .arg(dir.join("no-ui"))
+            .env("LOKET_LOG", "warn")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let url = line.trim().strip_prefix("Loket hub listening on ").unwrap_or_else(|| panic!("first line: {line:?}")).to_string();
+        HubProcess { child, url }
+    }
+
+    fn call(&self, token: &str, name: &str, body: Value) -> Value {
+        let r = reqwest::blocking::Client::builder().timeout(Duration::from_secs(90)).build().unwrap()
+            .post(format!("{}/api/v1/{name}", self.url)).bearer_auth(token).json(&body).send().unwrap();
+        let status = r.status();
+        let v: Value = r.json().unwrap();
+        assert!(status.is_success(), "{name}: {status} {v}");
+        v
+    }
+
+    fn login(&self, user: &str) -> String {
+        let r: Value = reqwest::blocking::Client::new().post(format!("{}/api/v1/auth.login", self.url))
+            .json(&json!({"username": user, "password": "sandi-baru-123"})).send().unwrap().json().unwrap();
+        r["token"].as_str().unwrap().to_string()
+    }
+
+    fn kill9(mut self) {
+        self.child.kill().unwrap(); // SIGKILL: no shutdown code runs
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for HubProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn a_hub_killed_mid_print_loses_no_blank() {
+    let printer = TestPrinter::start();
+    let d = desk(&printer.uri().to_string(), "none");
+    // The encoder takes a minute for KTP-0002: the hub is killed while it writes that chip.
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/station-encoder.sh");
+    d.o.call(&d.sup, "printing.station_save", json!({"encoder_command": script.display().to_string(),
+        "encoder_args": ["none", d.encoder_log.display().to_string(), "KTP-0002"], "encoder_timeout_secs": 90})).unwrap();
+    let (recordings, printer_id) = (d.recordings.clone(), d.printer_id);
+    let common::Office { dir, app, .. } = d.o;
+    drop(app);
+
+    let hub = HubProcess::start(dir.path());
+    let op = hub.login("pono");
+    // Card 1 is at the printer ("printing", blank held) when the hub dies.
+    let j1 = hub.call(&op, "printing.start", json!({"recording_id": recordings[0], "serial": "KTP-0001", "printer_id": printer_id}));
+    assert_eq!(j1["state"], "printing");
+    // Card 2 is printed and its chip being written when the hub dies.
+    let j2 = hub.call(&op, "printing.start", json!({"recording_id": recordings[1], "serial": "KTP-0002", "printer_id": printer_id}));
+    let poll = {
+        let (url, token, id) = (hub.url.clone(), op.clone(), j2["id"].as_str().unwrap().to_string());
+        std::thread::spawn(move || {
+            // Blocks in the encoder until the hub is killed; the connection then breaks.
+            let _ = reqwest::blocking::Client::builder().timeout(Duration::from_secs(90)).build().unwrap()
+                .post(format!("{url}/api/v1/printing.job")).bearer_auth(token).json(&json!({"job_id": id})).send();
+        })
+    };
+    let log = d.encoder_log.clone();
+    let until = Instant::now() + Duration::from_secs(30);
+    while !std::fs::read_to_string(&log).unwrap_or_default().contains("KTP-0002") {
+        assert!(Instant::now() < until, "the encoder was never started");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    hub.kill9();
+    poll.join().unwrap();
+
+    // Restarted: both jobs are interrupted, each blank still held by its job and counted in stock.
+    let hub = HubProcess::start(dir.path());
+    let op = hub.login("pono");
+    let q = hub.call(&op, "printing.queue", json!({}));
+    for (i, serial) in [(0, "KTP-0001"), (1, "KTP-0002")] {
+        let item = q["items"].as_array().unwrap().iter().find(|it| it["recording_id"] == recordings[i].as_str()).unwrap();
+        assert_eq!(item["open_job"]["state"], "interrupted", "{item}");
+        assert_eq!(item["open_job"]["serial"], serial);
+    }
+    let sup = hub.login("sari");
+    let s = hub.call(&sup, "stock.summary", json!({}));
+    assert_eq!((s["counts"]["in_stock"].as_i64(), s["counts"]["in_printer"].as_i64()), (Some(10), Some(2)), "{s}");
+    // The operator says what happened: card 1 came out fine; card 2's chip is unknown, so it is spoiled.
+    let r = hub.call(&op, "printing.resolve", json!({"job_id": j1["id"], "blank": "good"}));
+    assert_eq!(r["state"], "checking");
+    hub.call(&op, "printing.confirm", json!({"job_id": j1["id"]}));
+    let r = hub.call(&op, "printing.spoil", json!({"job_id": j2["id"], "cause": "gagal_encoding", "corner_cut": true}));
+    assert_eq!(r["state"], "spoiled");
+    let s = hub.call(&sup, "stock.summary", json!({}));
+    assert_eq!((s["counts"]["in_stock"].as_i64(), s["counts"]["printed"].as_i64(), s["counts"]["spoiled"].as_i64(), s["counts"]["in_printer"].as_i64()),
+        (Some(8), Some(1), Some(1), Some(0)), "{s}");
+    let check = hub.call(&sup, "audit.verify", json!({}));
+    assert_eq!(check["ok"], true, "{check}");
+}
