@@ -59,6 +59,7 @@ describe('parseEvent', () => {
   it('reads both topics from JSON text or objects and drops anything else', () => {
     expect(parseEvent('{"topic":"queue_changed"}')).toEqual({ topic: 'queue_changed' });
     expect(parseEvent('{"topic":"sync_changed"}')).toEqual({ topic: 'sync_changed' });
+    expect(parseEvent('{"topic":"print_changed"}')).toEqual({ topic: 'print_changed' });
     expect(parseEvent(called)).toEqual(called);
     expect(parseEvent(JSON.stringify(called))).toEqual(called);
     expect(parseEvent('not json')).toBeNull();
