@@ -3,6 +3,7 @@ import './app.css';
 import './queue.css';
 import './intake.css';
 import './sync.css';
+import './printing.css';
 import App from './App.svelte';
 
 const app = mount(App, { target: document.getElementById('app')! });

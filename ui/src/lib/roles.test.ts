@@ -22,8 +22,11 @@ const SCREEN_ROLES: Record<string, readonly string[] | 'any_staff' | 'public'> =
   recording: ['recording_operator', 'supervisor'],
   requirements: MANAGERS,
   sync: MANAGERS,
-  printing: ['print_operator'],
-  blanks: ['print_operator'],
+  // Built with issue 10: the print station is the operators' and supervisors'; the stock is read by
+  // administrators too; the printers and the encoder are the managers'.
+  printing: ['print_operator', 'supervisor'],
+  blanks: ['print_operator', 'supervisor', 'administrator'],
+  'print-settings': MANAGERS,
   'daily-report': ['supervisor'],
 };
 
@@ -35,14 +38,17 @@ const TILES_BY_ROLE: Record<Role, [string, string | undefined][]> = {
   ],
   recording_operator: [['recording', '/recording']],
   print_operator: [
-    ['printing', undefined],
-    ['blanks', undefined],
+    ['printing', '/printing'],
+    ['blanks', '/blanks'],
   ],
   supervisor: [
     ['queue', '/counter'],
     ['documents', '/intake'],
     ['recording', '/recording'],
+    ['printing', '/printing'],
+    ['blanks', '/blanks'],
     ['queue-settings', '/queue-settings'],
+    ['print-settings', '/print-settings'],
     ['queue-metrics', '/queue-metrics'],
     ['requirements', '/requirements'],
     ['sync', '/sync'],
@@ -52,7 +58,9 @@ const TILES_BY_ROLE: Record<Role, [string, string | undefined][]> = {
     ['settings', '/settings'],
   ],
   administrator: [
+    ['blanks', '/blanks'],
     ['queue-settings', '/queue-settings'],
+    ['print-settings', '/print-settings'],
     ['queue-metrics', '/queue-metrics'],
     ['requirements', '/requirements'],
     ['sync', '/sync'],
@@ -62,7 +70,7 @@ const TILES_BY_ROLE: Record<Role, [string, string | undefined][]> = {
   ],
 };
 
-const NAV_ORDER = ['home', 'counter', 'intake', 'recording', 'queue-settings', 'queue-metrics', 'requirements', 'sync', 'staff', 'audit', 'settings'];
+const NAV_ORDER = ['home', 'counter', 'intake', 'recording', 'printing', 'blanks', 'queue-settings', 'print-settings', 'queue-metrics', 'requirements', 'sync', 'staff', 'audit', 'settings'];
 
 const ALL: readonly ScreenDef[] = SCREENS;
 
@@ -142,7 +150,9 @@ describe('home tiles per role', () => {
     expect(canOpen(['administrator'], 'queue-settings')).toBe(true);
     expect(canOpen(['administrator'], 'counter')).toBe(false);
     expect(tilesFor(['administrator']).map((t) => t.id)).toEqual([
+      'blanks',
       'queue-settings',
+      'print-settings',
       'queue-metrics',
       'requirements',
       'sync',
@@ -160,7 +170,10 @@ describe('home tiles per role', () => {
       'queue',
       'documents',
       'recording',
+      'printing',
+      'blanks',
       'queue-settings',
+      'print-settings',
       'queue-metrics',
       'requirements',
       'sync',
@@ -175,6 +188,14 @@ describe('home tiles per role', () => {
   it('shows the tiles of several roles role by role', () => {
     expect(tilesFor(['supervisor', 'print_operator']).map((t) => t.id).slice(0, 4)).toEqual(['printing', 'blanks', 'queue', 'documents']);
     expect(tilesFor(['recording_operator', 'counter_officer']).map((t) => t.id)).toEqual(['queue', 'documents', 'recording']);
+  });
+
+  it('gives a print operator the print station and the stock, and the print settings to managers only', () => {
+    expect(tilesFor(['print_operator']).map((t) => t.href)).toEqual(['/printing', '/blanks']);
+    expect(canOpen(['print_operator'], 'print-settings')).toBe(false);
+    expect(canOpen(['administrator'], 'printing')).toBe(false);
+    expect(canOpen(['administrator'], 'blanks')).toBe(true);
+    expect(canOpen(['supervisor'], 'print-settings')).toBe(true);
   });
 
   it('opens the sync screen to supervisors and administrators only', () => {

@@ -12,12 +12,15 @@ import { COMMAND_ACCESS, type CommandAccess, type Role } from './api/types.gen';
 import type { MessageKey } from './i18n/dict';
 import { ALL_ROLES, allows, type Command } from './roles';
 import Audit from '../screens/Audit.svelte';
+import Blanks from '../screens/Blanks.svelte';
 import ChangePassword from '../screens/ChangePassword.svelte';
 import Counter from '../screens/Counter.svelte';
 import Display from '../screens/Display.svelte';
 import Home from '../screens/Home.svelte';
 import Intake from '../screens/Intake.svelte';
 import Kiosk from '../screens/Kiosk.svelte';
+import Printing from '../screens/Printing.svelte';
+import PrintSettings from '../screens/PrintSettings.svelte';
 import QueueMetrics from '../screens/QueueMetrics.svelte';
 import QueueSettings from '../screens/QueueSettings.svelte';
 import Recording from '../screens/Recording.svelte';
@@ -71,11 +74,21 @@ export const SCREENS = [
     id: 'recording', path: '/recording', component: Recording, gate: 'recording.ready_list', title: 'rec.title', nav: 'nav.recording',
     tile: { id: 'recording', title: 'tile.recording', desc: 'tile.recording.desc' },
   },
-  { id: 'printing', planned: ['print_operator'], tile: { id: 'printing', title: 'tile.printing', desc: 'tile.printing.desc' } },
-  { id: 'blanks', planned: ['print_operator'], tile: { id: 'blanks', title: 'tile.blanks', desc: 'tile.blanks.desc' } },
+  {
+    id: 'printing', path: '/printing', component: Printing, gate: 'printing.queue', title: 'print.title', nav: 'nav.printing',
+    tile: { id: 'printing', title: 'tile.printing', desc: 'tile.printing.desc' },
+  },
+  {
+    id: 'blanks', path: '/blanks', component: Blanks, gate: 'stock.summary', title: 'blanks.title', nav: 'nav.blanks',
+    tile: { id: 'blanks', title: 'tile.blanks', desc: 'tile.blanks.desc' },
+  },
   {
     id: 'queue-settings', path: '/queue-settings', component: QueueSettings, gate: 'queue.service_list', title: 'qs.title',
     nav: 'nav.queue_settings', tile: { id: 'queue-settings', title: 'tile.queue_settings', desc: 'tile.queue_settings.desc' },
+  },
+  {
+    id: 'print-settings', path: '/print-settings', component: PrintSettings, gate: 'printing.station_save', title: 'ps.title',
+    nav: 'nav.print_settings', tile: { id: 'print-settings', title: 'tile.print_settings', desc: 'tile.print_settings.desc' },
   },
   {
     id: 'queue-metrics', path: '/queue-metrics', component: QueueMetrics, gate: 'queue.metrics', title: 'qm.title',

@@ -2,6 +2,7 @@
 // a unit test checks this. `{name}` placeholders are filled by `t()`.
 
 import { intakeEn, intakeId } from './dict-intake';
+import { printingEn, printingId } from './dict-printing';
 import { syncEn, syncId } from './dict-sync';
 
 const id = {
@@ -114,9 +115,9 @@ const id = {
   'tile.recording': 'Perekaman KTP-el',
   'tile.recording.desc': 'Rekam foto, sidik jari, iris, dan tanda tangan.',
   'tile.printing': 'Cetak KTP-el',
-  'tile.printing.desc': 'Cetak dan serahkan KTP-el.',
+  'tile.printing.desc': 'Cetak KTP-el yang siap cetak, tulis chip, dan periksa kartunya.',
   'tile.blanks': 'Stok Blangko',
-  'tile.blanks.desc': 'Catat penerimaan dan pemakaian blangko.',
+  'tile.blanks.desc': 'Penerimaan, pemakaian, kerusakan, dan posting harian blangko.',
   'tile.daily_report': 'Laporan Harian',
   'tile.daily_report.desc': 'Rekap layanan hari ini.',
   'tile.staff': 'Pegawai',
@@ -451,6 +452,7 @@ const id = {
 
   ...intakeId,
   ...syncId,
+  ...printingId,
 } as const;
 
 export type MessageKey = keyof typeof id;
@@ -566,7 +568,7 @@ const en: Dictionary = {
   'tile.recording': 'KTP-el Recording',
   'tile.recording.desc': 'Capture photo, fingerprints, iris and signature.',
   'tile.printing': 'KTP-el Printing',
-  'tile.printing.desc': 'Print and hand over KTP-el cards.',
+  'tile.printing.desc': 'Print the KTP-el cards ready to print, write the chip and check the card.',
   'tile.blanks': 'Blank Card Stock',
   'tile.blanks.desc': 'Record blank cards received and used.',
   'tile.daily_report': 'Daily Report',
@@ -903,6 +905,7 @@ const en: Dictionary = {
 
   ...intakeEn,
   ...syncEn,
+  ...printingEn,
 };
 
 export type Lang = 'id' | 'en';
