@@ -39,7 +39,7 @@ pub struct WireRecord {
     pub id: String,
     pub seq: i64,
     pub prev_seq: i64,
-    /// `applicant`, `application`, `recording`.
+    /// `applicant`, `application`, `recording`, `blank_event`.
     pub kind: String,
     /// The office (kecamatan) code, dotted: `61.01.09`.
     pub office: String,
@@ -102,6 +102,36 @@ pub struct RecordingBody {
     pub signature: Vec<u8>,
     pub biometrics: Vec<BiometricBody>,
 }
+
+/// What happened to one numbered blank card at the office: one record per event (issue 10).
+/// Central keeps every event and derives each blank's state from the latest one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlankEventBody {
+    /// The office's own id for the event (a UUIDv7): the same event sent again under a new record
+    /// id (a supervisor re-sending it from quarantine) is still stored once.
+    pub event_id: String,
+    pub serial: String,
+    /// `received`, `printed`, `spoiled`, `returned` or `destroyed` (see `BLANK_EVENTS`).
+    pub event: String,
+    /// The blank's state before the event (`in_stock`, `spoiled`, …); none for `received`.
+    pub from_state: Option<String>,
+    pub at: DateTime<Utc>,
+    /// For `spoiled`: one of `SPOIL_CAUSES`.
+    pub cause: Option<String>,
+    /// The berita acara of a delivery (`received`) or of a return or destruction.
+    pub report_number: Option<String>,
+    /// The recording whose card was printed (or spoiled) in a print job.
+    pub recording_id: Option<String>,
+    pub job_id: Option<String>,
+    /// The chip written on a printed card.
+    pub chip_uid: Option<String>,
+}
+
+/// The events a blank can have, in the office's words.
+pub const BLANK_EVENTS: [&str; 5] = ["received", "printed", "spoiled", "returned", "destroyed"];
+/// Why a blank was spoiled.
+pub const SPOIL_CAUSES: [&str; 5] = ["rusak_fisik", "salah_cetak", "printer_macet", "gagal_encoding", "lainnya"];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -299,6 +329,32 @@ mod tests {
         let bytes = encode_body(&Extra { application_id: "x", number: "n", nik: "1", kind: "baru", status: "s", colour: "red" });
         let err = decode_body::<ApplicationBody>(&bytes).unwrap_err();
         assert!(err.contains("colour"), "{err}");
+    }
+
+    #[test]
+    fn a_blank_event_round_trips_with_its_field_names() {
+        let printed = BlankEventBody {
+            event_id: "0193a1b2-0000-7000-8000-0000000000aa".into(),
+            serial: "KTP-0000001".into(),
+            event: "printed".into(),
+            from_state: Some("in_stock".into()),
+            at: "2026-11-23T02:15:30.250Z".parse().unwrap(),
+            cause: None,
+            report_number: None,
+            recording_id: Some("rec-1".into()),
+            job_id: Some("job-1".into()),
+            chip_uid: Some("04A1B2C3D4E5F6".into()),
+        };
+        let bytes = encode_body(&printed);
+        assert_eq!(decode_body::<BlankEventBody>(&bytes).unwrap(), printed);
+        // Named fields, like every other body: a newer side can tell what it does not know.
+        let map: std::collections::BTreeMap<String, serde::de::IgnoredAny> = rmp_serde::from_slice(&bytes).unwrap();
+        assert_eq!(map.keys().map(String::as_str).collect::<Vec<_>>(), [
+            "at", "cause", "chip_uid", "event", "event_id", "from_state", "job_id", "recording_id", "report_number", "serial",
+        ]);
+        let received = BlankEventBody { event: "received".into(), from_state: None, report_number: Some("BA-1/2026".into()),
+            recording_id: None, job_id: None, chip_uid: None, ..printed };
+        assert_eq!(decode_body::<BlankEventBody>(&encode_body(&received)).unwrap(), received);
     }
 
     #[test]

@@ -2,12 +2,12 @@
 //! device's contiguous seq, and verification of new recordings, all in one transaction.
 
 use crate::error::{Code, Error, Result};
-use crate::storage::{DeviceRow, NewRecord, Tx};
+use crate::storage::{BlankEventRow, DeviceRow, NewRecord, Tx};
 use crate::{verify, Central};
 use chrono::{DateTime, Duration, Utc};
 use loket_contract::biodata::Biodata;
 use loket_contract::wire::{
-    self, ApplicantBody, ApplicationBody, Batch, BatchResult, Outcome, RecordResult, RecordingBody, WireRecord,
+    self, ApplicantBody, ApplicationBody, Batch, BatchResult, BlankEventBody, Outcome, RecordResult, RecordingBody, WireRecord,
 };
 
 /// Clocks at offices drift; a record more than this far ahead of central's clock is refused.
@@ -21,6 +21,8 @@ struct Prepared {
     invalid: Option<String>,
     /// For a valid recording: what verification needs (the photo and the rest are not kept twice).
     recording: Option<(String, Biodata)>,
+    /// For a valid blank event: the event, stored in `blank_event` too.
+    blank: Option<BlankEventBody>,
 }
 
 fn malformed(message: String) -> Error {
@@ -67,6 +69,7 @@ pub fn check(device: &DeviceRow, batch: &Batch) -> Result<()> {
 fn prepare(record: WireRecord, now: DateTime<Utc>) -> Prepared {
     let hash = record.content_hash();
     let mut recording = None;
+    let mut blank = None;
     let invalid = if record.created_at > now + Duration::minutes(FUTURE_TOLERANCE_MINUTES) {
         Some(format!(
             "waktu di masa depan: dibuat {} sedangkan jam server pusat {}",
@@ -86,10 +89,70 @@ fn prepare(record: WireRecord, now: DateTime<Utc>) -> Prepared {
                 }
                 Err(e) => bad(e),
             },
+            "blank_event" => match wire::decode_body::<BlankEventBody>(&record.body) {
+                Ok(b) => match check_blank_event(&b, now) {
+                    Ok(()) => {
+                        blank = Some(b);
+                        None
+                    }
+                    Err(e) => Some(format!("isi blank_event tidak sah: {e}")),
+                },
+                Err(e) => bad(e),
+            },
             other => Some(format!("jenis rekaman '{other}' tidak dikenal")),
         }
     };
-    Prepared { record, hash, invalid, recording }
+    Prepared { record, hash, invalid, recording, blank }
+}
+
+/// What a blank event must be for central to count it: a known blank, one of the five events from
+/// a state it can follow (received from none; printed or spoiled from the stock; returned or
+/// destroyed from the stock or spoiled), a time not ahead of central's clock, and a cause for a
+/// spoiled blank.
+fn check_blank_event(b: &BlankEventBody, now: DateTime<Utc>) -> std::result::Result<(), String> {
+    let bounded = |name: &str, v: &Option<String>, max: usize| match v {
+        Some(v) if v.trim().is_empty() || v.len() > max => Err(format!("{name} kosong atau lebih dari {max} huruf")),
+        _ => Ok(()),
+    };
+    if b.event_id.trim().is_empty() || b.event_id.len() > 100 {
+        return Err("event_id kosong atau terlalu panjang".into());
+    }
+    if b.serial.trim().is_empty() || b.serial.len() > 32 {
+        return Err(format!("nomor seri '{}' kosong atau lebih dari 32 huruf", b.serial));
+    }
+    if !wire::BLANK_EVENTS.contains(&b.event.as_str()) {
+        return Err(format!("kejadian '{}' tidak dikenal (received, printed, spoiled, returned, destroyed)", b.event));
+    }
+    let from = b.from_state.as_deref();
+    let follows = match b.event.as_str() {
+        "received" => from.is_none(),
+        "printed" | "spoiled" => from == Some("in_stock"),
+        _ => matches!(from, Some("in_stock" | "spoiled")),
+    };
+    if !follows {
+        return Err(format!("blangko {} tidak dapat {} dari keadaan {}", b.serial, b.event, from.unwrap_or("(tidak ada)")));
+    }
+    if b.at > now + Duration::minutes(FUTURE_TOLERANCE_MINUTES) {
+        return Err(format!(
+            "waktu kejadian di masa depan: {} sedangkan jam server pusat {}",
+            b.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ));
+    }
+    match (b.event.as_str(), b.cause.as_deref()) {
+        ("spoiled", Some(c)) if wire::SPOIL_CAUSES.contains(&c) => {}
+        ("spoiled", Some(c)) => {
+            return Err(format!("penyebab rusak '{c}' tidak dikenal ({})", wire::SPOIL_CAUSES.join(", ")));
+        }
+        ("spoiled", None) => return Err("blangko rusak tanpa penyebab".into()),
+        (_, Some(_)) => return Err(format!("penyebab hanya untuk blangko rusak, bukan {}", b.event)),
+        (_, None) => {}
+    }
+    bounded("report_number", &b.report_number, 100)?;
+    bounded("recording_id", &b.recording_id, 100)?;
+    bounded("job_id", &b.job_id, 100)?;
+    bounded("chip_uid", &b.chip_uid, 64)?;
+    Ok(())
 }
 
 /// Stores what is new, answers every record, advances the device's contiguous seq and verifies
@@ -146,6 +209,11 @@ fn answer(tx: &mut dyn Tx, device: &DeviceRow, p: &Prepared, now: DateTime<Utc>)
             }
             if let Some((recording_id, biodata)) = &p.recording {
                 verify::verify_recording(tx, &r.id, &r.office, recording_id, biodata, now)?;
+            }
+            if let Some(b) = &p.blank {
+                // A second record of an event already kept (re-sent from quarantine) is stored
+                // as a record but counted once.
+                tx.insert_blank_event(&BlankEventRow { office: &r.office, record_id: &r.id, event: b })?;
             }
             Ok((Outcome::Accepted, None))
         }

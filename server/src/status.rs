@@ -1,5 +1,6 @@
 //! What central holds, for people (`loket-central status`) and for tests: stored records per office,
-//! kind and outcome; devices and how far each got; recording statuses; conflicts refused.
+//! kind and outcome; devices and how far each got; recording statuses; conflicts refused; each
+//! office's blank cards (received, printed, spoiled by cause, returned, destroyed, in stock).
 
 use crate::error::Result;
 use crate::storage::{DeviceRow, RecordCount};
@@ -16,6 +17,59 @@ pub struct Summary {
     pub recording_statuses: BTreeMap<(String, String), i64>,
     pub conflicts: i64,
     pub registry: i64,
+    /// office → its blank cards, from the blank events it sent.
+    pub blanks: BTreeMap<String, BlankCounts>,
+}
+
+/// One office's blank cards as its events tell them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BlankCounts {
+    pub received: i64,
+    pub printed: i64,
+    pub spoiled: i64,
+    /// cause → spoiled blanks
+    pub spoiled_by_cause: BTreeMap<String, i64>,
+    /// Returned to the kabupaten or destroyed: unused blanks and spoiled cards alike.
+    pub returned: i64,
+    pub destroyed: i64,
+    /// Unused blanks that left the stock: printed, spoiled, or returned or destroyed unused.
+    pub left_stock: i64,
+    /// received − left_stock.
+    pub in_stock: i64,
+    /// Recordings with a printed card (a reprint prints a second blank for the same recording).
+    pub cards_printed: i64,
+    /// latest event → blanks: each blank's state now (its latest event by time, then arrival).
+    pub latest: BTreeMap<String, i64>,
+}
+
+fn blank_counts(tx: &mut dyn crate::storage::Tx) -> Result<BTreeMap<String, BlankCounts>> {
+    let mut out: BTreeMap<String, BlankCounts> = BTreeMap::new();
+    for c in tx.blank_event_counts()? {
+        let b = out.entry(c.office).or_default();
+        match c.event.as_str() {
+            "received" => b.received += c.count,
+            "printed" => b.printed += c.count,
+            "spoiled" => {
+                b.spoiled += c.count;
+                *b.spoiled_by_cause.entry(c.cause.unwrap_or_default()).or_insert(0) += c.count;
+            }
+            "returned" => b.returned += c.count,
+            _ => b.destroyed += c.count,
+        }
+        if c.event != "received" && c.from_state.as_deref() == Some("in_stock") {
+            b.left_stock += c.count;
+        }
+    }
+    for (office, n) in tx.cards_printed()? {
+        out.entry(office).or_default().cards_printed = n;
+    }
+    for (office, event, n) in tx.blank_latest_counts()? {
+        out.entry(office).or_default().latest.insert(event, n);
+    }
+    for b in out.values_mut() {
+        b.in_stock = b.received - b.left_stock;
+    }
+    Ok(out)
 }
 
 pub fn summary(central: &Central) -> Result<Summary> {
@@ -32,6 +86,7 @@ pub fn summary(central: &Central) -> Result<Summary> {
             recording_statuses,
             conflicts: tx.conflict_count()?,
             registry: tx.registry_size()?,
+            blanks: blank_counts(tx)?,
         })
     })
 }
@@ -76,6 +131,26 @@ pub fn render(s: &Summary, office: Option<&str>) -> String {
         let seen = d.last_seen_at.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_else(|| "-".into());
         let state = if d.revoked_at.is_some() { "dicabut" } else { "aktif" };
         let _ = writeln!(out, "  {}  {}  {}  seq={}  {}  {}", d.office, d.id, d.name, d.contiguous_seq, seen, state);
+        any = true;
+    }
+    if !any {
+        let _ = writeln!(out, "  (belum ada)");
+    }
+    let _ = writeln!(out, "\nBlangko KTP-el (kantor: diterima, dicetak, rusak menurut penyebab, dikembalikan, dimusnahkan, di gudang):");
+    any = false;
+    for (o, b) in s.blanks.iter().filter(|(o, _)| wanted(o)) {
+        let causes: Vec<String> = b.spoiled_by_cause.iter().map(|(c, n)| format!("{c} {n}")).collect();
+        let causes = if causes.is_empty() { String::new() } else { format!(" ({})", causes.join(", ")) };
+        let _ = writeln!(
+            out,
+            "  {o}  diterima {}  dicetak {} (KTP-el untuk {} perekaman)  rusak {}{causes}  dikembalikan {}  dimusnahkan {}  di gudang {}",
+            b.received, b.printed, b.cards_printed, b.spoiled, b.returned, b.destroyed, b.in_stock
+        );
+        let latest = |e: &str| b.latest.get(e).copied().unwrap_or(0);
+        if latest("received") != b.in_stock {
+            // An event that has not arrived (or was refused) leaves the two counts apart.
+            let _ = writeln!(out, "      keadaan terakhir tiap blangko: di gudang {}; ada kejadian yang belum diterima pusat", latest("received"));
+        }
         any = true;
     }
     if !any {

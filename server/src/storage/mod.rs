@@ -146,6 +146,25 @@ pub struct RecordCount {
     pub count: i64,
 }
 
+/// One blank card event as central keeps it: a valid `blank_event` record's body, with the office
+/// and the record it came in.
+#[derive(Debug, Clone, Copy)]
+pub struct BlankEventRow<'a> {
+    pub office: &'a str,
+    pub record_id: &'a str,
+    pub event: &'a loket_contract::wire::BlankEventBody,
+}
+
+/// Stored blank events grouped by office, event, the state before it and the spoil cause.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct BlankEventCount {
+    pub office: String,
+    pub event: String,
+    pub from_state: Option<String>,
+    pub cause: Option<String>,
+    pub count: i64,
+}
+
 /// The primitives a backend offers inside a transaction. Methods take owned-or-borrowed plain data;
 /// none of them decides anything.
 pub trait Tx {
@@ -192,6 +211,17 @@ pub trait Tx {
     /// By id or by booking code.
     fn appointment(&mut self, id_or_code: &str) -> Result<Option<AppointmentRow>>;
     fn set_appointment_cancelled(&mut self, id: &str) -> Result<()>;
+
+    // Blank card events.
+    /// Stores an event; false (and nothing stored) when the office's event id is already there.
+    fn insert_blank_event(&mut self, event: &BlankEventRow) -> Result<bool>;
+    fn blank_event_counts(&mut self) -> Result<Vec<BlankEventCount>>;
+    /// Per office: how many recordings have a printed card.
+    fn cards_printed(&mut self) -> Result<Vec<(String, i64)>>;
+    /// Per office and event: how many blanks have that event as their latest (by `at`, then arrival).
+    fn blank_latest_counts(&mut self) -> Result<Vec<(String, String, i64)>>;
+    /// The latest event of one blank of one office.
+    fn blank_latest(&mut self, office: &str, serial: &str) -> Result<Option<String>>;
 
     // Reading for `status` and tests.
     fn record_counts(&mut self) -> Result<Vec<RecordCount>>;

@@ -3,14 +3,17 @@
 //! transaction-level advisory lock, so even several central processes on one database write one at
 //! a time (see the module comment in `storage`).
 
-use super::{AppointmentRow, DeviceRow, NewRecord, Person, RecordCount, RecordingState, Storage, TokenRow, Tx};
+use super::{AppointmentRow, BlankEventCount, BlankEventRow, DeviceRow, NewRecord, Person, RecordCount, RecordingState, Storage, TokenRow, Tx};
 use crate::error::{Code, Error, Result};
 use chrono::{DateTime, Utc};
 use postgres::{Client, Config, NoTls, Row, Statement};
 use std::collections::HashMap;
 use std::sync::{Condvar, Mutex};
 
-const MIGRATIONS: &[&str] = &[include_str!("migrations/postgres/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/postgres/0001_init.sql"),
+    include_str!("migrations/postgres/0002_blank_event.sql"),
+];
 /// The advisory lock key every writer takes ("LKCE" in ASCII).
 const WRITE_LOCK: i64 = 0x4C4B_4345;
 /// Connections one central process opens at most; requests beyond wait for one to come back.
@@ -453,6 +456,75 @@ impl Tx for PgTx<'_, '_> {
     fn set_appointment_cancelled(&mut self, id: &str) -> Result<()> {
         self.execute("UPDATE appointment SET cancelled = TRUE WHERE id = $1", &[&id])?;
         Ok(())
+    }
+
+    fn insert_blank_event(&mut self, e: &BlankEventRow) -> Result<bool> {
+        let b = e.event;
+        let n = self.execute(
+            "INSERT INTO blank_event (office, record_id, event_id, serial, event, from_state, at, cause, report_number, recording_id, job_id, chip_uid)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (office, event_id) DO NOTHING",
+            &[
+                &e.office,
+                &e.record_id,
+                &b.event_id,
+                &b.serial,
+                &b.event,
+                &b.from_state,
+                &b.at,
+                &b.cause,
+                &b.report_number,
+                &b.recording_id,
+                &b.job_id,
+                &b.chip_uid,
+            ],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn blank_event_counts(&mut self) -> Result<Vec<BlankEventCount>> {
+        Ok(self
+            .query(
+                "SELECT office, event, from_state, cause, COUNT(*) AS n FROM blank_event
+                 GROUP BY office, event, from_state, cause ORDER BY office, event, from_state, cause",
+                &[],
+            )?
+            .iter()
+            .map(|r| BlankEventCount {
+                office: r.get("office"),
+                event: r.get("event"),
+                from_state: r.get("from_state"),
+                cause: r.get("cause"),
+                count: r.get("n"),
+            })
+            .collect())
+    }
+
+    fn cards_printed(&mut self) -> Result<Vec<(String, i64)>> {
+        Ok(self
+            .query("SELECT office, COUNT(DISTINCT recording_id) FROM blank_event WHERE event = 'printed' GROUP BY office ORDER BY office", &[])?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect())
+    }
+
+    fn blank_latest_counts(&mut self) -> Result<Vec<(String, String, i64)>> {
+        Ok(self
+            .query(
+                "SELECT office, event, COUNT(*) AS n FROM (
+                     SELECT office, event, ROW_NUMBER() OVER (PARTITION BY office, serial ORDER BY at DESC, id DESC) AS latest
+                     FROM blank_event) e
+                 WHERE latest = 1 GROUP BY office, event ORDER BY office, event",
+                &[],
+            )?
+            .iter()
+            .map(|r| (r.get("office"), r.get("event"), r.get("n")))
+            .collect())
+    }
+
+    fn blank_latest(&mut self, office: &str, serial: &str) -> Result<Option<String>> {
+        Ok(self
+            .query_opt("SELECT event FROM blank_event WHERE office = $1 AND serial = $2 ORDER BY at DESC, id DESC LIMIT 1", &[&office, &serial])?
+            .map(|r| r.get(0)))
     }
 
     fn record_counts(&mut self) -> Result<Vec<RecordCount>> {

@@ -2,7 +2,7 @@
 //! connection (SQLite allows one writer anyway; waiting on a mutex is cheaper than on busy retries),
 //! and a few reader connections so authentication and pulls do not wait behind a large batch.
 
-use super::{AppointmentRow, DeviceRow, NewRecord, Person, RecordCount, RecordingState, Storage, TokenRow, Tx};
+use super::{AppointmentRow, BlankEventCount, BlankEventRow, DeviceRow, NewRecord, Person, RecordCount, RecordingState, Storage, TokenRow, Tx};
 use crate::error::{Code, Error, Result};
 use chrono::{DateTime, Utc};
 use loket_contract::clock::{from_db, to_db};
@@ -13,7 +13,10 @@ use std::sync::Mutex;
 
 /// Marks the file as central's ("LKCE"), so a hub's `loket.db` is never migrated by mistake.
 const APPLICATION_ID: i32 = 0x4C4B_4345;
-const SCHEMA: Schema = Schema { application_id: APPLICATION_ID, migrations: &[include_str!("migrations/sqlite/0001_init.sql")] };
+const SCHEMA: Schema = Schema { application_id: APPLICATION_ID, migrations: &[
+    include_str!("migrations/sqlite/0001_init.sql"),
+    include_str!("migrations/sqlite/0002_blank_event.sql"),
+] };
 const MAX_IDLE_READERS: usize = 4;
 
 pub struct SqliteStorage {
@@ -371,6 +374,77 @@ impl Tx for SqliteTx<'_> {
     fn set_appointment_cancelled(&mut self, id: &str) -> Result<()> {
         self.0.execute("UPDATE appointment SET cancelled = 1 WHERE id = ?1", [id])?;
         Ok(())
+    }
+
+    fn insert_blank_event(&mut self, e: &BlankEventRow) -> Result<bool> {
+        let b = e.event;
+        let n = self
+            .0
+            .prepare_cached(
+                "INSERT INTO blank_event (office, record_id, event_id, serial, event, from_state, at, cause, report_number, recording_id, job_id, chip_uid)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT (office, event_id) DO NOTHING",
+            )?
+            .execute(params![
+                e.office,
+                e.record_id,
+                b.event_id,
+                b.serial,
+                b.event,
+                b.from_state,
+                to_db(b.at),
+                b.cause,
+                b.report_number,
+                b.recording_id,
+                b.job_id,
+                b.chip_uid
+            ])?;
+        Ok(n == 1)
+    }
+
+    fn blank_event_counts(&mut self) -> Result<Vec<BlankEventCount>> {
+        let mut stmt = self.0.prepare(
+            "SELECT office, event, from_state, cause, COUNT(*) AS n FROM blank_event
+             GROUP BY office, event, from_state, cause ORDER BY office, event, from_state, cause",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(BlankEventCount {
+                    office: r.get("office")?,
+                    event: r.get("event")?,
+                    from_state: r.get("from_state")?,
+                    cause: r.get("cause")?,
+                    count: r.get("n")?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    fn cards_printed(&mut self) -> Result<Vec<(String, i64)>> {
+        let mut stmt = self.0.prepare(
+            "SELECT office, COUNT(DISTINCT recording_id) FROM blank_event WHERE event = 'printed' GROUP BY office ORDER BY office",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    fn blank_latest_counts(&mut self) -> Result<Vec<(String, String, i64)>> {
+        let mut stmt = self.0.prepare(
+            "SELECT office, event, COUNT(*) AS n FROM (
+                     SELECT office, event, ROW_NUMBER() OVER (PARTITION BY office, serial ORDER BY at DESC, id DESC) AS latest
+                     FROM blank_event) e
+                 WHERE latest = 1 GROUP BY office, event ORDER BY office, event",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get("office")?, r.get("event")?, r.get("n")?)))?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    fn blank_latest(&mut self, office: &str, serial: &str) -> Result<Option<String>> {
+        Ok(self
+            .0
+            .prepare_cached("SELECT event FROM blank_event WHERE office = ?1 AND serial = ?2 ORDER BY at DESC, id DESC LIMIT 1")?
+            .query_row([office, serial], |r| r.get(0))
+            .optional()?)
     }
 
     fn record_counts(&mut self) -> Result<Vec<RecordCount>> {
