@@ -223,11 +223,11 @@ proptest! {
                     None => Ok(()),
                 },
                 Step::Print(n) => match pick(&received, *n) {
-                    Some(serial) => { let st = staff_id.clone(); o.app.store.write(move |c| stock::mark_printed(c, now, &serial, &st, "job-1")) }
+                    Some(serial) => { let st = staff_id.clone(); o.app.store.write(move |c| stock::mark_printed(c, now, &serial, &st, "job-1", None)) }
                     None => Ok(()),
                 },
                 Step::Spoil(n) => match pick(&received, *n) {
-                    Some(serial) => { let st = staff_id.clone(); o.app.store.write(move |c| stock::mark_spoiled(c, now, &serial, &st, Some("job-1"), &spoil)) }
+                    Some(serial) => { let st = staff_id.clone(); o.app.store.write(move |c| stock::mark_spoiled(c, now, &serial, &st, Some("job-1"), &spoil, None)) }
                     None => Ok(()),
                 },
                 Step::Release(n) => match pick(&received, *n) {

@@ -155,10 +155,14 @@ pub fn apply(conn: &Connection, at: DateTime<Utc>, job_id: &str, step: &Step, st
             stock::hold_for_job(conn, &need_serial()?, job_id)?;
         }
         BlankEffect::Release => stock::release(conn, &need_serial()?, job_id)?,
-        BlankEffect::Printed => stock::mark_printed(conn, at, &need_serial()?, &operator, job_id)?,
+        BlankEffect::Printed => {
+            let print = stock::PrintContext { recording_id: &j.recording_id, chip_uid: j.chip_uid.as_deref() };
+            stock::mark_printed(conn, at, &need_serial()?, &operator, job_id, Some(&print))?
+        }
         BlankEffect::Spoiled(cause) => {
             let spoilage = Spoilage { cause, note: message.map(str::to_string), corner_cut: true };
-            stock::mark_spoiled(conn, at, &need_serial()?, &operator, Some(job_id), &spoilage)?;
+            let print = stock::PrintContext { recording_id: &j.recording_id, chip_uid: None };
+            stock::mark_spoiled(conn, at, &need_serial()?, &operator, Some(job_id), &spoilage, Some(&print))?;
             conn.execute("UPDATE print_job SET cause = ?2 WHERE id = ?1", params![job_id, cause.as_str()])?;
         }
     }

@@ -326,7 +326,46 @@ fn office_day(conn: &Connection, at: DateTime<Utc>) -> Result<String> {
     Ok(crate::queue::office_day(&office, at))
 }
 
-fn event(conn: &Connection, at: DateTime<Utc>, serial: &str, kind: BlankState, from: Option<BlankState>, staff: Option<&str>, cause: Option<&str>) -> Result<()> {
+/// What central learns about an event besides the blank and its state: the berita acara of a
+/// delivery, return or destruction, and the print job (its recording and chip) that used the blank.
+#[derive(Debug, Clone, Copy, Default)]
+struct EventContext<'a> {
+    report_number: Option<&'a str>,
+    job_id: Option<&'a str>,
+    print: Option<&'a PrintContext<'a>>,
+}
+
+/// The print job's side of a printed or spoiled blank, for central: which recording's card it was
+/// and, once printed, the chip written on it.
+#[derive(Debug, Clone, Copy)]
+pub struct PrintContext<'a> {
+    pub recording_id: &'a str,
+    pub chip_uid: Option<&'a str>,
+}
+
+/// The `blank_event` outbox payload (see `sync::outbox::to_wire`).
+#[derive(Serialize)]
+struct EventPayload<'a> {
+    serial: &'a str,
+    event: &'a str,
+    from_state: Option<&'a str>,
+    at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cause: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report_number: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    recording_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    job_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    chip_uid: Option<&'a str>,
+}
+
+/// The event row of one change of a blank, and its outbox row for central (its own UUIDv7), in the
+/// caller's transaction.
+#[allow(clippy::too_many_arguments)]
+fn event(conn: &Connection, at: DateTime<Utc>, serial: &str, kind: BlankState, from: Option<BlankState>, staff: Option<&str>, cause: Option<&str>, ctx: &EventContext) -> Result<()> {
     let kind = match kind {
         BlankState::InStock => "received",
         other => other.as_str(),
@@ -335,12 +374,25 @@ fn event(conn: &Connection, at: DateTime<Utc>, serial: &str, kind: BlankState, f
         "INSERT INTO blank_event (serial, at, day, kind, from_state, staff_id, cause) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![serial, to_db(at), office_day(conn, at)?, kind, from.map(BlankState::as_str), staff, cause])?;
-    Ok(())
+    let payload = EventPayload {
+        serial,
+        event: kind,
+        from_state: from.map(BlankState::as_str),
+        at: to_db(at),
+        cause,
+        report_number: ctx.report_number,
+        recording_id: ctx.print.map(|p| p.recording_id),
+        job_id: ctx.job_id,
+        chip_uid: ctx.print.and_then(|p| p.chip_uid),
+    };
+    let payload = serde_json::to_value(&payload).map_err(Error::internal)?;
+    crate::sync::enqueue(conn, at, &uuid::Uuid::now_v7().to_string(), "blank_event", &payload)
 }
 
 /// Moves one blank to `to`, checking the transition and that no job holds it (unless `job` is
 /// the holder). The caller writes the audit row.
-fn transition(conn: &Connection, at: DateTime<Utc>, b: &BlankView, to: BlankState, staff: &str, job: Option<&str>, cause: Option<SpoilCause>) -> Result<()> {
+fn transition(conn: &Connection, at: DateTime<Utc>, b: &BlankView, to: BlankState, staff: &str, cause: Option<SpoilCause>, ctx: &EventContext) -> Result<()> {
+    let job = ctx.job_id;
     if !b.state.may_become(to) {
         return Err(Error::new(
             ErrorCode::Conflict,
@@ -355,7 +407,7 @@ fn transition(conn: &Connection, at: DateTime<Utc>, b: &BlankView, to: BlankStat
          was_spoiled = was_spoiled OR state = 'spoiled' WHERE serial = ?1",
     )?
     .execute(params![b.serial, to.as_str(), to_db(at), staff])?;
-    event(conn, at, &b.serial, to, Some(b.state), Some(staff), cause.map(SpoilCause::as_str))
+    event(conn, at, &b.serial, to, Some(b.state), Some(staff), cause.map(SpoilCause::as_str), ctx)
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema, TS)]
@@ -429,7 +481,7 @@ pub fn receive(conn: &Connection, at: DateTime<Utc>, caller: &Caller, req: &Rece
     let mut insert = conn.prepare_cached("INSERT INTO blank_card (serial, delivery_id, state_at, state_by) VALUES (?1, ?2, ?3, ?4)")?;
     for s in &list {
         insert.execute(params![s, id, to_db(at), caller.staff_id])?;
-        event(conn, at, s, BlankState::InStock, None, Some(&caller.staff_id), None)?;
+        event(conn, at, s, BlankState::InStock, None, Some(&caller.staff_id), None, &EventContext { report_number: Some(report), ..Default::default() })?;
     }
     crate::audit::append(conn, at, Some(&caller.username), "blank_received", Some(&id), json!({
         "report_number": report, "count": list.len(), "first": list.first(), "last": list.last(),
@@ -479,17 +531,18 @@ pub fn release(conn: &Connection, serial: &str, job_id: &str) -> Result<()> {
     Ok(())
 }
 
-/// The job's card is good: the blank is printed.
-pub fn mark_printed(conn: &Connection, at: DateTime<Utc>, serial: &str, staff: &str, job_id: &str) -> Result<()> {
+/// The job's card is good: the blank is printed. `print` names the recording and the chip for central.
+pub fn mark_printed(conn: &Connection, at: DateTime<Utc>, serial: &str, staff: &str, job_id: &str, print: Option<&PrintContext>) -> Result<()> {
     let b = require_blank(conn, serial, "serial")?;
-    transition(conn, at, &b, BlankState::Printed, staff, Some(job_id), None)
+    transition(conn, at, &b, BlankState::Printed, staff, None, &EventContext { job_id: Some(job_id), print, ..Default::default() })
 }
 
 /// Spoils a blank (in a job, or found damaged in the drawer); the caller writes the audit row.
-pub fn mark_spoiled(conn: &Connection, at: DateTime<Utc>, serial: &str, staff: &str, job: Option<&str>, s: &Spoilage) -> Result<()> {
+/// `print` names the job's recording for central.
+pub fn mark_spoiled(conn: &Connection, at: DateTime<Utc>, serial: &str, staff: &str, job: Option<&str>, s: &Spoilage, print: Option<&PrintContext>) -> Result<()> {
     let note = s.check()?;
     let b = require_blank(conn, serial, "serial")?;
-    transition(conn, at, &b, BlankState::Spoiled, staff, job, Some(s.cause))?;
+    transition(conn, at, &b, BlankState::Spoiled, staff, Some(s.cause), &EventContext { job_id: job, print, ..Default::default() })?;
     conn.prepare_cached("UPDATE blank_card SET cause = ?2, note = ?3, corner_cut = 1 WHERE serial = ?1")?
         .execute(params![serial, s.cause.as_str(), note])?;
     Ok(())
@@ -544,7 +597,8 @@ pub fn dispose(conn: &Connection, at: DateTime<Utc>, caller: &Caller, req: &Disp
     };
     for s in &list {
         let b = require_blank(conn, s, "serials")?;
-        transition(conn, at, &b, to, &caller.staff_id, None, None).map_err(|e| Error { field: Some("serials".into()), ..e })?;
+        let ctx = EventContext { report_number: Some(report), ..Default::default() };
+        transition(conn, at, &b, to, &caller.staff_id, None, &ctx).map_err(|e| Error { field: Some("serials".into()), ..e })?;
         conn.prepare_cached("UPDATE blank_card SET report_number = ?2, witnesses = ?3 WHERE serial = ?1")?
             .execute(params![s, report, witnesses.join(", ")])?;
     }
@@ -936,7 +990,7 @@ pub fn register(r: &mut Registry) {
         app.store.write(move |c| {
             let serial = serials::clean(&req.serial, "serial")?;
             let spoilage = Spoilage { cause: req.cause, note: req.note, corner_cut: req.corner_cut };
-            mark_spoiled(c, now, &serial, &caller.staff_id, None, &spoilage)?;
+            mark_spoiled(c, now, &serial, &caller.staff_id, None, &spoilage, None)?;
             crate::audit::append(c, now, Some(&caller.username), "blank_spoiled", Some(&serial), json!({"cause": req.cause.as_str()}))?;
             blank(c, &serial)?.ok_or_else(|| Error::internal("blank vanished"))
         })

@@ -116,6 +116,7 @@ fn label(kind: &str, payload: &Value) -> String {
             if kind == "recording" { format!("Perekaman {} · {who}", s(&payload["receipt_number"])) } else { format!("Biodata {who}") }
         }
         "application" => format!("Permohonan {} · NIK {}", s(&payload["number"]), s(&payload["nik"])),
+        "blank_event" => format!("Blangko {} · {}", s(&payload["serial"]), s(&payload["event"])),
         other => other.to_string(),
     }
 }

@@ -1,7 +1,7 @@
 //! The outbox: every change the central server must learn about, written in the same transaction
 //! as the change. The uploader reads it in `seq` order and turns each row into a wire record.
 
-use super::wire::{self, ApplicantBody, ApplicationBody, BiometricBody, RecordingBody, WireRecord};
+use super::wire::{self, ApplicantBody, ApplicationBody, BiometricBody, BlankEventBody, RecordingBody, WireRecord};
 use crate::clock::to_db;
 use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
@@ -93,6 +93,7 @@ pub fn to_wire(conn: &Connection, office: &str, prev_seq: i64, row: &OutboxRow) 
             status: text(&payload, "status")?,
         }),
         "recording" => wire::encode_body(&recording_body(conn, &payload)?),
+        "blank_event" => wire::encode_body(&blank_event_body(&row.record_id, &payload)?),
         other => return Err(Error::internal(format!("outbox kind {other} has no wire form"))),
     };
     Ok(WireRecord {
@@ -131,5 +132,22 @@ fn recording_body(conn: &Connection, payload: &Value) -> Result<RecordingBody> {
         photo: photo.unwrap_or_default(),
         signature: signature.unwrap_or_default(),
         biometrics,
+    })
+}
+
+/// A blank's event (written by `stock::event`); the row's record id is the event's own id.
+fn blank_event_body(event_id: &str, payload: &Value) -> Result<BlankEventBody> {
+    let opt = |name: &str| payload.get(name).and_then(Value::as_str).map(str::to_string);
+    Ok(BlankEventBody {
+        event_id: event_id.to_string(),
+        serial: text(payload, "serial")?,
+        event: text(payload, "event")?,
+        from_state: opt("from_state"),
+        at: crate::clock::from_db(&text(payload, "at")?),
+        cause: opt("cause"),
+        report_number: opt("report_number"),
+        recording_id: opt("recording_id"),
+        job_id: opt("job_id"),
+        chip_uid: opt("chip_uid"),
     })
 }
