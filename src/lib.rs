@@ -13,6 +13,7 @@ pub mod intake;
 pub mod printing;
 pub mod queue;
 pub mod recording;
+mod runtime;
 pub mod settings;
 pub mod setup;
 pub mod stock;

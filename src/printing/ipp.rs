@@ -372,26 +372,13 @@ fn transport(uri: &PrinterUri, e: &reqwest::Error, timeout: Duration) -> Error {
     Error::new(ErrorCode::PrinterUnavailable, format!("Printer kartu {} tidak dapat dihubungi: {why}.", uri.label()))
 }
 
-/// Runs the exchange on a thread of its own with a current-thread runtime: commands run on blocking
-/// threads, inside or outside a tokio runtime, and a nested `block_on` would panic.
-fn block_on<F: std::future::Future + Send>(f: F) -> F::Output
-where
-    F::Output: Send,
-{
-    std::thread::scope(|s| {
-        s.spawn(|| tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime starts").block_on(f))
-            .join()
-            .expect("the printer thread does not panic")
-    })
-}
-
 /// Posts one IPP request and parses the answer; any non-success IPP status becomes an error naming
 /// the printer.
 fn exchange(uri: &PrinterUri, request: IppRequestResponse, timeout: Duration) -> Result<IppRequestResponse> {
     let timeout = timeout.max(Duration::from_millis(50));
     let mut body = Vec::new();
     request.into_read().read_to_end(&mut body).map_err(Error::internal)?;
-    let answer = block_on(async {
+    let answer = crate::runtime::block_on(async {
         let client = reqwest::Client::builder()
             .no_proxy()
             .connect_timeout(timeout)

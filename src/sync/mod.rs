@@ -39,19 +39,6 @@ pub struct EnrollRequest {
     pub token: String,
 }
 
-/// Runs an async call from a command. Commands run on blocking threads, inside or outside a
-/// tokio runtime; a thread of its own works in every case (enrollment is rare).
-fn block_on<F: std::future::Future + Send>(f: F) -> F::Output
-where
-    F::Output: Send,
-{
-    std::thread::scope(|s| {
-        s.spawn(|| tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime starts").block_on(f))
-            .join()
-            .expect("the enrollment thread does not panic")
-    })
-}
-
 /// Enrolls this hub at central with a one-time token (settings screen or `loket sync enroll`).
 pub fn enroll(app: &App, actor: &str, req: EnrollRequest) -> Result<SyncStatus> {
     let url = req.central_url.trim().trim_end_matches('/').to_string();
@@ -63,7 +50,7 @@ pub fn enroll(app: &App, actor: &str, req: EnrollRequest) -> Result<SyncStatus> 
     }
     let office = app.store.read(crate::setup::require_office)?;
     let name = format!("Loket {}", office.name);
-    let enrollment = block_on(central::enroll(&url, &req.token, &name, app.sync.timing.timeout)).map_err(|f| match f {
+    let enrollment = crate::runtime::block_on(central::enroll(&url, &req.token, &name, app.sync.timing.timeout)).map_err(|f| match f {
         central::Failure::Unauthorized(_) => Error::field("token", "Token tidak dikenal, sudah dipakai, atau kedaluwarsa. Minta token baru ke server pusat."),
         central::Failure::Unreachable(m) => Error { code: ErrorCode::CentralUnavailable, ..Error::field("central_url", format!("Server pusat tidak terjangkau ({m}). Periksa alamat dan sambungan internet.")) },
         other => Error::field("token", other.message()),
