@@ -125,6 +125,10 @@ fn only_print_ready_records_print_and_one_job_per_record() {
     assert_eq!(s.blank("KTP-0001").0, BlankState::Printed);
     let q = s.queue(None);
     assert_eq!(q["items"].as_array().unwrap().len(), 1, "the printed record left the queue");
+    // Searched by name, it is found again with its card counted: a reprint starts there.
+    let found = s.queue(Some("warga nomor 1"));
+    let printed = found["items"].as_array().unwrap().iter().find(|i| i["recording_id"] == s.recordings[0].as_str()).unwrap();
+    assert_eq!(printed["cards_printed"], 1, "{found}");
     assert_eq!(q["today"]["printed"], 1);
     // The kiosk's timeline note.
     let timeline = s.o.app.store.read(|c| Ok(c.query_row(

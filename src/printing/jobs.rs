@@ -127,7 +127,7 @@ fn open_job_for(conn: &Connection, recording_id: &str) -> Result<Option<JobView>
 }
 
 /// The record's status in words, for a refusal to print it.
-fn status_label(status: &str) -> &'static str {
+pub(crate) fn status_label(status: &str) -> &'static str {
     match status {
         "in_progress" => "perekaman belum selesai",
         "bio_captured" => "BIO_CAPTURED: belum dikirim ke server pusat",
@@ -378,7 +378,8 @@ pub struct TodayCounts {
     pub waiting: i64,
 }
 
-/// PRR records without a card yet, and records with an open job; oldest first.
+/// PRR records without a card yet, and records with an open job; oldest first. A search also finds
+/// records that have a card (a reprint for a lost, damaged or changed card starts from there).
 pub fn queue(conn: &Connection, now: DateTime<Utc>, req: &QueueRequest) -> Result<PrintQueue> {
     let search = req.search.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_uppercase);
     let like = search.as_ref().map(|s| format!("%{s}%"));
@@ -391,7 +392,7 @@ pub fn queue(conn: &Connection, now: DateTime<Utc>, req: &QueueRequest) -> Resul
                AND o.state IN ('queued', 'printing', 'personalising', 'checking', 'interrupted')) AS open_job
          FROM recording r JOIN application a ON a.id = r.application_id JOIN applicant p ON p.id = a.applicant_id
          WHERE r.status = 'print_ready_record'
-           AND (open_job IS NOT NULL OR cards_printed = 0)
+           AND (open_job IS NOT NULL OR cards_printed = 0 OR ?1 IS NOT NULL)
            AND (?1 IS NULL OR r.receipt_number = ?1 OR p.nik = ?1 OR upper(p.full_name) LIKE ?2)
          ORDER BY COALESCE(r.status_at, r.finished_at), r.id LIMIT 201",
     )?;
@@ -432,11 +433,7 @@ pub fn queue(conn: &Connection, now: DateTime<Utc>, req: &QueueRequest) -> Resul
             .optional()?
             .map(|(status, number)| {
                 let number = number.unwrap_or_else(|| s.clone());
-                if status == "print_ready_record" {
-                    format!("KTP-el {number} sudah dicetak. Untuk cetak ulang, cari di daftar kartu tercetak.")
-                } else {
-                    format!("{number} belum dapat dicetak: status {}.", status_label(&status))
-                }
+                format!("{number} belum dapat dicetak: status {}.", status_label(&status))
             }),
         _ => None,
     };
