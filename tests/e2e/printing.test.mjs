@@ -384,6 +384,32 @@ test('printing KTP-el cards: blanks in, printer and encoder set, print, check, a
     await docShot(page, 'blanks');
   });
 
+  await step(t, 'the supervisor downloads this month\'s blank report: the PDF and the CSV carry the figures', async () => {
+    const page = pages.supervisor;
+    await tid(page, 'blanks-tab-monthly').click();
+    await tid(page, 'blanks-monthly').waitFor();
+    const month = (await page.evaluate(() => new Date().toISOString())).slice(0, 7);
+    // The office day may already be in the next month (WIB is ahead of UTC): take the field's maximum.
+    const max = await tid(page, 'monthly-month-input').getAttribute('max');
+    await tid(page, 'monthly-month-input').fill(max ?? month);
+    const [pdf] = await Promise.all([page.waitForEvent('download'), tid(page, 'monthly-pdf').click()]);
+    const pdfPath = path.join(printerDir, pdf.suggestedFilename());
+    await pdf.saveAs(pdfPath);
+    assert.match(pdf.suggestedFilename(), /^laporan-blangko-\d{4}-\d{2}\.pdf$/);
+    const text = execFileSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8' }).split(/\s+/).join(' ');
+    assert.match(text, /LAPORAN BULANAN BLANGKO KTP-EL/);
+    assert.match(text, /Diterima dari kabupaten \+10/);
+    assert.match(text, /Stok akhir bulan 7/);
+    assert.match(text, /Gagal encoding chip 1/);
+    const [csv] = await Promise.all([page.waitForEvent('download'), tid(page, 'monthly-csv').click()]);
+    const csvPath = path.join(printerDir, csv.suggestedFilename());
+    await csv.saveAs(csvPath);
+    const rows = readFileSync(csvPath, 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/).map((l) => l.split(';'));
+    assert.deepEqual(rows[0], ['bagian', 'uraian', 'jumlah', 'keterangan']);
+    assert.deepEqual(rows.find((r) => r[1] === 'Dicetak')?.slice(0, 3), ['ringkasan', 'Dicetak', '2']);
+    await shot(page, 'blanks-monthly');
+  });
+
   await step(t, 'the print operator reads the stock but has no forms', async () => {
     const page = pages.operator;
     await tid(page, 'nav-blanks').click();

@@ -12,6 +12,7 @@ import {
   JOB_STEPS,
   jobActions,
   monthStart,
+  previousMonth,
   parseSerials,
   printerStateKey,
   printerTone,
@@ -161,5 +162,13 @@ describe('the screen helpers', () => {
     expect(printerStateKey({ reachable: true, state: 'stopped' })).toBe('print.printer_stopped');
     expect(printerStateKey({ reachable: true, state: 'warming' })).toBe('print.printer_reachable');
     expect(printerStateKey({ reachable: false, state: null })).toBe('print.printer_unreachable');
+  });
+});
+
+describe('previousMonth', () => {
+  it('is the month before, across a year', () => {
+    expect(previousMonth('2026-12-02')).toBe('2026-11');
+    expect(previousMonth('2027-01-03')).toBe('2026-12');
+    expect(previousMonth('2026-10-31')).toBe('2026-09');
   });
 });

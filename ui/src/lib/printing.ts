@@ -170,6 +170,13 @@ export function monthStart(day: string): string {
   return `${day.slice(0, 8)}01`;
 }
 
+/** The month before the one `day` (`YYYY-MM-DD`) is in, as `YYYY-MM`: the monthly report's default. */
+export function previousMonth(day: string): string {
+  const y = Number(day.slice(0, 4));
+  const m = Number(day.slice(5, 7));
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+}
+
 /** Whether a key press belongs to a text field (then the screen's one-key shortcuts stay off). */
 export function typingIn(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
