@@ -161,6 +161,15 @@ fn a_paused_or_unreachable_printer_keeps_the_job_queued_and_the_blank_in_the_dra
     assert_eq!(status["reachable"], true);
     assert!(status["refusal"].is_null(), "{status}");
 
+    // A calibration card on a plain card: it reaches the printer and uses no blank.
+    let test = d.o.call(&d.sup, "printing.test_print", json!({"printer_id": d.printer_id})).unwrap();
+    assert!(test["message"].as_str().unwrap().contains("kartu putih polos"), "{test}");
+    let received = printer.received();
+    assert_eq!(received.len(), 1);
+    assert!(text_of(&received[0]).contains("UJI CETAK"), "the test card");
+    assert_eq!(d.o.call(&d.sup, "stock.summary", json!({})).unwrap()["counts"]["in_stock"], 10);
+    assert_eq!(d.o.call(&d.operator, "printing.test_print", json!({"printer_id": d.printer_id})).unwrap_err().code, ErrorCode::Forbidden);
+
     printer.stop();
     let e = d.start(0, "KTP-0001", None).unwrap_err();
     assert_eq!(e.code, ErrorCode::PrinterUnavailable);

@@ -528,7 +528,74 @@ pub struct PreviewRequest {
     pub recording_id: String,
 }
 
+/// A test card for calibration: sample values in every field, a grey photo box, the printer's
+/// offsets applied. It goes on a plain white card, never on a numbered blank.
+fn test_face(issue_date: String) -> Result<card::CardFace> {
+    let photo = image::RgbImage::from_fn(300, 400, |x, y| {
+        // A frame and a cross so the photo box's edges show on the card.
+        let edge = x < 6 || y < 6 || x >= 294 || y >= 394 || x.abs_diff(y * 3 / 4) < 3;
+        if edge { image::Rgb([40, 40, 40]) } else { image::Rgb([200, 200, 200]) }
+    });
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85).encode_image(&photo).map_err(Error::internal)?;
+    let sample = |s: &str| s.to_string();
+    Ok(card::CardFace {
+        province: sample("UJI CETAK"),
+        regency: sample("KALIBRASI PRINTER"),
+        nik: sample("0000000000000000"),
+        name: sample("CONTOH NAMA PEMOHON"),
+        birth_place: sample("TEMPAT"),
+        birth_date: sample("01-01-2000"),
+        sex: sample("LAKI-LAKI"),
+        blood_type: sample("-"),
+        address: sample("ALAMAT CONTOH"),
+        rt: sample("000"),
+        rw: sample("000"),
+        village: sample("KELURAHAN"),
+        district: sample("KECAMATAN"),
+        religion: sample("AGAMA"),
+        marital_status: sample("STATUS"),
+        occupation: sample("PEKERJAAN"),
+        citizenship: sample("WNI"),
+        valid_until: sample("SEUMUR HIDUP"),
+        issue_place: sample("UJI"),
+        issue_date,
+        photo_jpeg: jpeg,
+        signature_png: None,
+    })
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema, TS)]
+pub struct TestPrintResult {
+    /// The job number the printer gave.
+    #[ts(type = "number")]
+    pub printer_job_id: i64,
+    pub message: String,
+}
+
+/// Sends the calibration card to a printer (on a plain card: no blank is used or recorded).
+fn test_print(app: &crate::App, caller: &Caller, printer_id: i64) -> Result<TestPrintResult> {
+    use ipp::CardPrinter as _;
+    let now = app.now();
+    let (setup, day) = app.store.read(|c| {
+        let office = crate::setup::require_office(c)?;
+        Ok((printer(c, printer_id)?, now.with_timezone(&office.offset()).format("%d-%m-%Y").to_string()))
+    })?;
+    let pdf = card::card_pdf(&test_face(day)?, &options(&setup, false))?;
+    let device = ipp::IppPrinter::new(ipp::PrinterUri::parse(&setup.uri)?);
+    let sent = device.submit(&pdf, "Uji cetak Loket")?;
+    let user = caller.username.clone();
+    app.store.write(move |c| crate::audit::append(c, now, Some(&user), "card_printer_test", Some(&printer_id.to_string()), json!({"printer_job_id": sent.job_id})))?;
+    Ok(TestPrintResult {
+        printer_job_id: sent.job_id as i64,
+        message: format!("Kartu uji dikirim ke {} (pekerjaan {}). Pakai kartu putih polos, bukan blangko bernomor.", setup.name, sent.job_id),
+    })
+}
+
 pub fn register_station(r: &mut Registry) {
+    r.add_staff("printing.test_print", Access::Roles(MANAGERS), "Print a calibration card on a plain card (no blank is used)", |app, caller: &Caller, req: PrinterIdRequest| {
+        test_print(app, caller, req.printer_id)
+    });
     let print = Access::Roles(PRINT_ROLES);
     r.add_staff("printing.start", print, "Print a record's card on the blank in the printer", start);
     r.add_staff("printing.job", print, "A print job, moved on by what the printer and the encoder say", |app, _, req: JobIdRequest| poll(app, &req.job_id));
