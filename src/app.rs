@@ -87,5 +87,6 @@ pub fn registry() -> Registry {
     crate::sync::register(&mut r);
     crate::stock::register(&mut r);
     crate::printing::register(&mut r);
+    crate::handover::register(&mut r);
     r
 }

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod documents;
 pub mod error;
 pub mod events;
+pub mod handover;
 pub mod hub;
 pub mod intake;
 pub mod printing;

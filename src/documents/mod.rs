@@ -1,4 +1,5 @@
-//! Printed papers for applicants: the return slip (what is missing) and the recording receipt.
+//! Printed papers for applicants: the return slip (what is missing), the recording receipt and the
+//! pickup receipt.
 //!
 //! Each paper comes two ways from the same data:
 //! - an A5 portrait PDF for the office's laser/inkjet printer ([`return_slip_pdf_a5`],
@@ -14,6 +15,7 @@
 
 pub(crate) mod layout;
 mod paper;
+mod pickup;
 mod receipt;
 mod return_slip;
 mod thermal_fields;
@@ -82,5 +84,6 @@ mod tests {
         assert_eq!(Paper::parse(Some("a4")).unwrap_err().field.as_deref(), Some("paper"));
     }
 }
+pub use pickup::{pickup_pdf_a5, pickup_thermal, PickupReceipt};
 pub use receipt::{receipt_pdf_a5, receipt_thermal, RecordingReceipt};
 pub use return_slip::{return_slip_pdf_a5, return_slip_thermal, MissingItem, ReturnSlip};

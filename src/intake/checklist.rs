@@ -129,7 +129,8 @@ pub struct CheckRequirementRequest {
     pub scan_base64: Option<String>,
 }
 
-fn sniff_scan(bytes: &[u8]) -> Option<&'static str> {
+/// The kind of a scanned document from its first bytes: JPEG, PNG or PDF, else `None`.
+pub fn sniff_scan(bytes: &[u8]) -> Option<&'static str> {
     if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
         Some("image/jpeg")
     } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
@@ -306,6 +307,7 @@ fn public_status(app: &App, req: PublicStatusRequest) -> Result<PublicStatus> {
             |r| r.get(0),
         )?;
         let status_label = if printed { "KTP-el sudah dicetak, silakan ambil".to_string() } else { v.status.public_label().to_string() };
+        let status_label = if crate::handover::collected(c, &id)? { "KTP-el sudah diambil".to_string() } else { status_label };
         Ok(PublicStatus { number: v.number, kind_label: v.kind_label, status: v.status, status_label, card_printed: printed, updated_at: v.updated_at })
     })
 }

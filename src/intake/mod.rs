@@ -421,4 +421,4 @@ impl CodeLists {
 }
 
 mod checklist;
-pub use checklist::{return_slip_file, ChecklistView, ReturnSlipRequest};
+pub use checklist::{return_slip_file, sniff_scan, ChecklistView, ReturnSlipRequest, MAX_SCAN_BYTES};

@@ -150,6 +150,26 @@ offset_x_mm: number,
  */
 offset_y_mm: number, active: boolean, };
 
+export type CardState = { status: CardStatus, 
+/**
+ * Only when not printed.
+ */
+location: NotPrintedWhere | null, 
+/**
+ * The recording's status as central names it: BIO_CAPTURED, PRINT_READY_RECORD, …
+ */
+recording_status: string, 
+/**
+ * In Bahasa Indonesia, for the officer.
+ */
+label: string, print_job_id: string | null, serial: string | null, printed_at: string | null, handover_id: string | null, handed_over_at: string | null, 
+/**
+ * "pemohon sendiri" or the representative's name and relationship.
+ */
+handed_over_to: string | null, };
+
+export type CardStatus = "not_printed" | "ready" | "handed_over";
+
 export type CauseCount = { cause: SpoilCause, label: string, count: bigint, };
 
 export type ChangePasswordRequest = { current_password: string, new_password: string, };
@@ -179,6 +199,8 @@ complete: boolean, };
 export type CloseDayResult = { closed: number, };
 
 export type CodeLists = { religions: Array<string>, marital_statuses: Array<string>, blood_types: Array<string>, occupations: Array<string>, education: Array<string>, citizenship: Array<string>, };
+
+export type Collector = "applicant" | "representative";
 
 export type CounterList = { items: Array<CounterView>, };
 
@@ -224,6 +246,8 @@ witnesses: string, };
 
 export type DisposeResult = { count: number, };
 
+export type DocumentKind = "surat_kuasa" | "kk";
+
 export type Empty = Record<string, never>;
 
 export type EnrollRequest = { 
@@ -260,15 +284,33 @@ export type Finger = "right_thumb" | "right_index" | "right_middle" | "right_rin
 
 export type GroupStats = { key: string, label: string, stats: Stats, };
 
-export type IssueRequest = { 
+export type HandoverCandidate = { recording_id: string, receipt_number: string, application_number: string, application_kind: ApplicationKind, full_name: string, nik: string, mobile: string, 
 /**
- * The service's letter, e.g. "A".
+ * The photo taken at recording (JPEG, base64), to compare with the person at the counter.
  */
-service_prefix: string, priority?: Priority, 
+photo_base64: string | null, card: CardState, };
+
+export type HandoverIdRequest = { handover_id: string, };
+
+export type HandoverLookup = { items: Array<HandoverCandidate>, };
+
+export type HandoverSettings = { 
 /**
- * Print on the ticket printer set in the queue policy.
+ * A printed card is listed as uncollected after this many days (1–365, usually 30).
  */
-print?: boolean, };
+uncollected_days: number, };
+
+export type HandoverView = { id: string, recording_id: string, receipt_number: string, full_name: string, nik: string, serial: string | null, collector: Collector, representative_name: string | null, representative_nik: string | null, representative_relationship: string | null, document_kind: DocumentKind | null, old_card: OldCard | null, 
+/**
+ * The holder's previous hand-over that this card replaced.
+ */
+superseded: string | null, staff_name: string, at: string, printed_at: string | null, };
+
+export type IssueRequest = { recording_id: string, collector: Collector, representative?: Representative, old_card?: OldCard, 
+/**
+ * The collector's signature, PNG from the pad or the canvas, base64.
+ */
+signature_png_base64: string, };
 
 export type IssuedTicket = { ticket: TicketView, 
 /**
@@ -311,6 +353,12 @@ export type LoginResponse = {
  * Send as `Authorization: Bearer <token>` (LAN) or pass to the `rpc` IPC command (desktop).
  */
 token: string, session: SessionInfo, };
+
+export type LookupRequest = { 
+/**
+ * A receipt number (the bukti perekaman's QR), a NIK, or part of a name.
+ */
+query: string, };
 
 export type LookupResult = { nik_info: NikInfo, applicant: ApplicantView | null, 
 /**
@@ -357,7 +405,11 @@ export type NikInfo = { district_code: string, district_name: string, sex: Sex, 
 
 export type NikRequest = { nik: string, };
 
+export type NotPrintedWhere = "waiting_for_central" | "in_print_queue" | "spoiled_waiting_blank";
+
 export type Office = { name: string, district_code: string, district_name: string, regency_name: string, province_name: string, time_zone: TimeZone, utc_offset_minutes: number, };
+
+export type OldCard = "handed_in" | "withdrawn";
 
 export type OpenApplicationRequest = { nik: string, kind: ApplicationKind, 
 /**
@@ -384,6 +436,8 @@ export type PhotoRequest = { recording_id: string,
  * JPEG or PNG, base64: from the webcam or a file.
  */
 image_base64: string, crop?: CropBox, };
+
+export type PickupReceiptRequest = { handover_id: string, paper?: string, };
 
 export type PostDayRequest = { 
 /**
@@ -585,6 +639,16 @@ export type RegionList = { items: Array<Region>, };
 export type RegionSearchRequest = { query: string, level?: Level | null, limit?: number | null, };
 
 export type RegionSearchResult = { items: Array<RegionHit>, };
+
+export type Representative = { name: string, nik: string, 
+/**
+ * How they are related to the card holder ("ayah", "istri", …).
+ */
+relationship: string, document_kind: DocumentKind, 
+/**
+ * The power of attorney or family card, scanned: JPEG, PNG or PDF, at most 5 MiB, base64.
+ */
+document_scan_base64: string, document_mime?: string, };
 
 export type ReprintReason = "lost" | "damaged" | "data_change" | "spoiled_in_print";
 
@@ -807,6 +871,12 @@ warning: string | null,
  */
 now: string, };
 
+export type TestPrintResult = { 
+/**
+ * The job number the printer gave.
+ */
+printer_job_id: number, message: string, };
+
 export type TicketIdRequest = { ticket_id: string, };
 
 export type TicketStatus = "waiting" | "called" | "serving" | "parked" | "done" | "no_show" | "closed";
@@ -825,6 +895,20 @@ export type TransferRequest = { ticket_id: string,
  */
 service_prefix: string, };
 
+export type UncollectedCard = { recording_id: string, receipt_number: string, full_name: string, nik: string, 
+/**
+ * The number to call.
+ */
+mobile: string, serial: string | null, printed_at: string, days_waiting: bigint, };
+
+export type UncollectedList = { days: number, items: Array<UncollectedCard>, };
+
+export type UncollectedRequest = { 
+/**
+ * Printed at least this many days ago; the office setting when left out.
+ */
+days?: number, };
+
 export interface Commands {
   "audit.list": { request: AuditListRequest; response: AuditPage };
   "audit.verify": { request: Empty; response: AuditVerifyReport };
@@ -832,6 +916,12 @@ export interface Commands {
   "auth.login": { request: LoginRequest; response: LoginResponse };
   "auth.logout": { request: Empty; response: Empty };
   "auth.me": { request: Empty; response: SessionInfo };
+  "handover.get": { request: HandoverIdRequest; response: HandoverView };
+  "handover.issue": { request: IssueRequest; response: HandoverView };
+  "handover.lookup": { request: LookupRequest; response: HandoverLookup };
+  "handover.settings_get": { request: Empty; response: HandoverSettings };
+  "handover.settings_save": { request: HandoverSettings; response: HandoverSettings };
+  "handover.uncollected": { request: UncollectedRequest; response: UncollectedList };
   "intake.application": { request: ApplicationIdRequest; response: ApplicationView };
   "intake.check_requirement": { request: CheckRequirementRequest; response: ChecklistView };
   "intake.checklist": { request: ApplicationIdRequest; response: ChecklistView };
@@ -859,6 +949,7 @@ export interface Commands {
   "printing.start": { request: StartRequest; response: JobView };
   "printing.station_get": { request: Empty; response: StationSettings };
   "printing.station_save": { request: StationSettings; response: StationSettings };
+  "printing.test_print": { request: PrinterIdRequest; response: TestPrintResult };
   "queue.appointment_create": { request: AppointmentCreateRequest; response: AppointmentView };
   "queue.board": { request: Empty; response: Board };
   "queue.call_next": { request: Empty; response: CallResult };
@@ -934,6 +1025,7 @@ export type CommandName = keyof Commands;
 
 /** File outputs (PDF, …): `GET /api/v1/files/<name>?field=value`, or `open_file` in the window. */
 export interface FileCommands {
+  "handover.receipt": { request: PickupReceiptRequest };
   "intake.return_slip": { request: ReturnSlipRequest };
   "printing.card_preview": { request: PreviewRequest };
   "queue.ticket_pdf": { request: TicketIdRequest };
@@ -954,6 +1046,13 @@ export const COMMAND_ACCESS: { readonly [K in CommandName | FileCommandName]: Co
   "auth.login": "public",
   "auth.logout": "any_staff",
   "auth.me": "any_staff",
+  "handover.get": ["counter_officer", "supervisor"],
+  "handover.issue": ["counter_officer", "supervisor"],
+  "handover.lookup": ["counter_officer", "supervisor"],
+  "handover.receipt": ["counter_officer", "supervisor"],
+  "handover.settings_get": ["supervisor", "administrator"],
+  "handover.settings_save": ["supervisor", "administrator"],
+  "handover.uncollected": ["counter_officer", "supervisor"],
   "intake.application": "any_staff",
   "intake.check_requirement": ["counter_officer", "supervisor"],
   "intake.checklist": ["counter_officer", "supervisor"],
@@ -983,6 +1082,7 @@ export const COMMAND_ACCESS: { readonly [K in CommandName | FileCommandName]: Co
   "printing.start": ["print_operator", "supervisor"],
   "printing.station_get": ["supervisor", "administrator"],
   "printing.station_save": ["supervisor", "administrator"],
+  "printing.test_print": ["supervisor", "administrator"],
   "queue.appointment_create": ["supervisor", "administrator"],
   "queue.board": "public",
   "queue.call_next": ["counter_officer", "supervisor"],

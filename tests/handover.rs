@@ -1,0 +1,370 @@
+//! Hand-over (pengambilan) on a real SQLite file: where a card is, every refusal with its field, a
+//! representative with a scanned power of attorney and a signature, the pickup receipt over HTTP
+//! (pdftotext, zbarimg), an applicant collecting in person, the previous card superseded, the
+//! uncollected list as the clock moves, and the kiosk's status.
+
+mod common;
+
+use base64::Engine;
+use loket::printing::jobs::{self, ReprintReason, StartRequest};
+use loket::printing::machine::{JobState, Step};
+use loket::sync::wire::{Change, ChangeKind};
+use loket::ErrorCode;
+use serde_json::{json, Value};
+
+const PASSWORD: &str = "sandi-baru-123";
+
+fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// A pen stroke on a transparent canvas, as the signature pad's canvas exports it.
+fn signature() -> String {
+    let img = image::ImageBuffer::from_fn(400, 150, |x, y| {
+        let ink = (y as i64 - 75 - ((x as f64 / 15.0).cos() * 30.0) as i64).abs() < 3 && (40..360).contains(&x);
+        image::Rgba([0u8, 0, 0, if ink { 255 } else { 0 }])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgba8(img).write_to(&mut out, image::ImageFormat::Png).unwrap();
+    b64(&out.into_inner())
+}
+
+/// A scanned surat kuasa: a small PDF header is enough for the sniffing.
+fn scan() -> String {
+    b64(b"%PDF-1.4\n% surat kuasa\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n")
+}
+
+struct Counter {
+    o: common::Office,
+    printer_id: i64,
+    recordings: Vec<String>,
+}
+
+/// An office with blanks and a printer, the counter officer `kasih`, and `people.len()` … `n`
+/// finished recordings (the people repeat when `n` is larger), the first `prr` print-ready.
+fn counter(people: &[(&str, &str)], n: usize, prr: usize) -> Counter {
+    let o = common::office();
+    o.long_sessions();
+    let sup = o.staff_with("sari", &["supervisor"]);
+    o.staff_with("pono", &["print_operator"]);
+    o.staff_with("kasih", &["counter_officer"]);
+    o.call(&sup, "stock.receive", json!({"report_number": "BA-7", "received_on": "2026-11-23", "blank_version": "V1",
+        "serial_from": "KTP-0101", "serial_to": "KTP-0120"})).unwrap();
+    let printer = o.call(&sup, "printing.printer_save", json!({"name": "Loket printer", "uri": "ipp://127.0.0.1:8631/ipp/print",
+        "offset_x_mm": 0.0, "offset_y_mm": 0.0, "active": true})).unwrap();
+    let persons: Vec<loket::sync::backlog::Person> = people
+        .iter()
+        .map(|(nik, name)| loket::sync::backlog::Person {
+            nik: nik.to_string(),
+            full_name: name.to_string(),
+            sex: "L".into(),
+            birth_place: "SAMBAS".into(),
+            birth_date: "2005-08-17".into(),
+        })
+        .collect();
+    loket::sync::backlog::seed(&o.app, &persons, n, 11).unwrap();
+    let recordings: Vec<String> = o.app.store.read(|c| Ok(c.prepare("SELECT id FROM recording ORDER BY receipt_number")?
+        .query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)).unwrap();
+    let verdicts: Vec<Change> = (0..prr)
+        .map(|i| Change { cursor: i as i64 + 1, what: ChangeKind::RecordingStatus { recording_id: recordings[i].clone(), status: "PRINT_READY_RECORD".into(), reason: None } })
+        .collect();
+    let now = o.app.now();
+    o.app.store.write(move |c| loket::sync::pull::apply(c, now, &verdicts)).unwrap();
+    Counter { printer_id: printer["id"].as_i64().unwrap(), o, recordings }
+}
+
+impl Counter {
+    /// The counter officer's token, logged in again (the clock may have jumped past the session).
+    fn kasih(&self) -> String {
+        self.o.login("kasih", PASSWORD)
+    }
+
+    /// Takes recording `i` through the print station to a job that is `done`, or `spoiled`.
+    fn print(&self, i: usize, serial: &str, spoil: bool) -> Value {
+        let operator = self.o.login("pono", PASSWORD);
+        let caller = loket::auth::authenticate(&self.o.app, &operator, true).unwrap();
+        let printed_before: bool = self.o.app.store.read({
+            let id = self.recordings[i].clone();
+            move |c| Ok(c.query_row("SELECT EXISTS (SELECT 1 FROM print_job WHERE recording_id = ?1)", [id], |r| r.get(0))?)
+        }).unwrap();
+        let req = StartRequest {
+            recording_id: self.recordings[i].clone(),
+            serial: serial.into(),
+            printer_id: self.printer_id,
+            reprint_reason: printed_before.then_some(ReprintReason::SpoiledInPrint),
+            reprint_note: None,
+        };
+        let now = self.o.app.now();
+        let job = self.o.app.store.write(move |c| jobs::claim(c, now, &caller, &req)).unwrap();
+        let step = |from: JobState, s: Step| {
+            let (now, id) = (self.o.app.now(), job.id.clone());
+            self.o.app.store.write(move |c| jobs::claim_state(c, now, &id, from, &s, None)).unwrap().unwrap()
+        };
+        step(JobState::Printing, Step::PrinterDone);
+        if spoil {
+            step(JobState::Personalising, Step::EncodeFailed);
+            return json!({"job_id": job.id});
+        }
+        step(JobState::Personalising, Step::Encoded);
+        self.o.call(&operator, "printing.confirm", json!({"job_id": job.id})).unwrap()
+    }
+
+    fn lookup(&self, query: &str) -> Value {
+        self.o.call(&self.kasih(), "handover.lookup", json!({"query": query})).unwrap()
+    }
+
+    fn receipt(&self, i: usize) -> String {
+        let id = self.recordings[i].clone();
+        self.o.app.store.read(move |c| Ok(c.query_row("SELECT receipt_number FROM recording WHERE id = ?1", [id], |r| r.get(0))?)).unwrap()
+    }
+
+    fn issue(&self, payload: Value) -> loket::Result<Value> {
+        self.o.call(&self.kasih(), "handover.issue", payload)
+    }
+
+    fn count(&self, sql: &str) -> i64 {
+        let sql = sql.to_string();
+        self.o.app.store.read(move |c| Ok(c.query_row(&sql, [], |r| r.get(0))?)).unwrap()
+    }
+}
+
+const PEOPLE: &[(&str, &str)] = &[
+    ("6101091708050001", "RUDI HARTONO"),
+    ("6101091708050002", "SITI AMINAH"),
+    ("6101091708050003", "AGUS SALIM"),
+    ("6101091708050004", "DEWI LESTARI"),
+];
+
+#[test]
+fn the_lookup_says_where_each_card_is() {
+    let k = counter(PEOPLE, 4, 3);
+    // 0 and 1 print-ready; 1's print spoils; 2 is printed; 3 still waits for central.
+    k.print(1, "KTP-0101", true);
+    let done = k.print(2, "KTP-0102", false);
+    assert_eq!(done["state"], "done");
+
+    let waiting = k.lookup(&k.receipt(3));
+    let item = &waiting["items"][0];
+    assert_eq!(item["card"]["status"], "not_printed");
+    assert_eq!(item["card"]["location"], "waiting_for_central");
+    assert_eq!(item["card"]["recording_status"], "BIO_CAPTURED");
+    assert_eq!(item["full_name"], "DEWI LESTARI");
+    assert_eq!(item["mobile"], "081234567890");
+    let photo = base64::engine::general_purpose::STANDARD.decode(item["photo_base64"].as_str().unwrap()).unwrap();
+    assert!(photo.starts_with(&[0xFF, 0xD8, 0xFF]), "the recorded photo, JPEG");
+
+    let queued = k.lookup("6101091708050001");
+    assert_eq!(queued["items"][0]["card"]["location"], "in_print_queue", "{queued}");
+    let spoiled = k.lookup("siti");
+    assert_eq!(spoiled["items"][0]["card"]["location"], "spoiled_waiting_blank", "{spoiled}");
+    let ready = k.lookup(&k.receipt(2).to_lowercase());
+    assert_eq!(ready["items"][0]["card"]["status"], "ready");
+    assert_eq!(ready["items"][0]["card"]["serial"], "KTP-0102");
+    assert!(ready["items"][0]["card"]["printed_at"].as_str().unwrap().starts_with("2026-11-23"));
+
+    let e = k.o.call(&k.kasih(), "handover.lookup", json!({"query": "TIDAK ADA ORANGNYA"})).unwrap_err();
+    assert_eq!((e.code, e.field.as_deref()), (ErrorCode::NotFound, Some("query")));
+    // Print operators do not hand cards over.
+    let e = k.o.call(&k.o.login("pono", PASSWORD), "handover.lookup", json!({"query": "RUDI"})).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Forbidden);
+}
+
+#[test]
+fn every_refusal_names_its_field_and_writes_nothing() {
+    let k = counter(PEOPLE, 4, 3);
+    k.print(0, "KTP-0101", false);
+    let ready = &k.recordings[0];
+    let rep = |overrides: Value| {
+        let mut r = json!({"name": "BUDI HARTONO", "nik": "6101091503780002", "relationship": "ayah", "document_kind": "surat_kuasa",
+            "document_scan_base64": scan(), "document_mime": "application/pdf"});
+        for (key, v) in overrides.as_object().unwrap() {
+            r[key] = v.clone();
+        }
+        json!({"recording_id": ready, "collector": "representative", "representative": r, "signature_png_base64": signature()})
+    };
+    let refused = |payload: Value, field: &str, words: &str| {
+        let e = k.issue(payload).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some(field), "{e:?}");
+        assert!(e.message.contains(words), "{field}: {}", e.message);
+    };
+    // Not printed: the card's state is in the message.
+    refused(json!({"recording_id": k.recordings[3], "collector": "applicant", "signature_png_base64": signature()}), "recording_id", "BIO_CAPTURED");
+    refused(json!({"recording_id": k.recordings[1], "collector": "applicant", "signature_png_base64": signature()}), "recording_id", "antrean cetak");
+    // The representative.
+    refused(json!({"recording_id": ready, "collector": "representative", "signature_png_base64": signature()}), "representative", "wakil");
+    refused(rep(json!({"nik": ""})), "representative.nik", "NIK wakil wajib");
+    refused(rep(json!({"nik": "61010915037800"})), "representative.nik", "16 angka");
+    refused(rep(json!({"nik": "6101091503780000"})), "representative.nik", "0000");
+    refused(rep(json!({"name": "  "})), "representative.name", "Nama wakil");
+    refused(rep(json!({"relationship": ""})), "representative.relationship", "Hubungan");
+    refused(rep(json!({"document_scan_base64": ""})), "representative.document_scan_base64", "surat kuasa");
+    refused(rep(json!({"document_scan_base64": b64(b"just some text")})), "representative.document_scan_base64", "JPEG, PNG atau PDF");
+    refused(rep(json!({"document_scan_base64": b64(&vec![b'%'; 5 * 1024 * 1024 + 10])})), "representative.document_scan_base64", "5 MiB");
+    refused(rep(json!({"document_mime": "image/png"})), "representative.document_mime", "tidak sesuai");
+    // The signature.
+    let mut no_sig = rep(json!({}));
+    no_sig["signature_png_base64"] = json!("");
+    refused(no_sig.clone(), "signature_png_base64", "wajib");
+    no_sig["signature_png_base64"] = json!(scan());
+    refused(no_sig, "signature_png_base64", "PNG");
+    // An applicant collecting in person sends no representative; a new card has no old card.
+    let mut own = json!({"recording_id": ready, "collector": "applicant", "signature_png_base64": signature()});
+    own["representative"] = rep(json!({}))["representative"].clone();
+    refused(own, "representative", "sendiri");
+    refused(json!({"recording_id": ready, "collector": "applicant", "old_card": "handed_in", "signature_png_base64": signature()}), "old_card", "kosongkan");
+    assert_eq!(k.count("SELECT COUNT(*) FROM handover"), 0, "nothing written");
+
+    // Damaged: the old card must be handed in; data change: withdrawn.
+    k.print(2, "KTP-0102", false);
+    let (damaged, changed) = (k.recordings[1].clone(), k.recordings[2].clone());
+    k.o.app.store.write(move |c| {
+        c.execute("UPDATE application SET kind = 'damaged' WHERE id = (SELECT application_id FROM recording WHERE id = ?1)", [&damaged])?;
+        c.execute("UPDATE application SET kind = 'data_change' WHERE id = (SELECT application_id FROM recording WHERE id = ?1)", [&changed])?;
+        Ok(())
+    }).unwrap();
+    k.print(1, "KTP-0103", false);
+    let own = |i: usize, old: Value| json!({"recording_id": k.recordings[i], "collector": "applicant", "old_card": old, "signature_png_base64": signature()});
+    refused(own(1, Value::Null), "old_card", "rusak");
+    refused(own(1, json!("withdrawn")), "old_card", "handed_in");
+    refused(own(2, json!("handed_in")), "old_card", "ditarik");
+    assert_eq!(k.issue(own(1, json!("handed_in"))).unwrap()["old_card"], "handed_in");
+    assert_eq!(k.issue(own(2, json!("withdrawn"))).unwrap()["old_card"], "withdrawn");
+
+    // Handed over once: a second time says when and to whom.
+    k.issue(json!({"recording_id": ready, "collector": "applicant", "signature_png_base64": signature()})).unwrap();
+    refused(json!({"recording_id": ready, "collector": "applicant", "signature_png_base64": signature()}), "recording_id", "pemohon sendiri");
+    assert_eq!(k.count("SELECT COUNT(*) FROM handover"), 3);
+}
+
+#[test]
+fn a_representative_collects_with_a_power_of_attorney_and_gets_a_receipt() {
+    let k = counter(PEOPLE, 1, 1);
+    k.print(0, "KTP-0105", false);
+    let number = k.receipt(0);
+    let kiosk = k.o.app.call(None, "intake.public_status", json!({"number": number})).unwrap();
+    assert_eq!(kiosk["status_label"], "KTP-el sudah dicetak, silakan ambil");
+    let outbox_before = k.count("SELECT COUNT(*) FROM outbox");
+
+    let h = k.issue(json!({"recording_id": k.recordings[0], "collector": "representative",
+        "representative": {"name": "budi hartono", "nik": "6101091503780002", "relationship": "ayah", "document_kind": "surat_kuasa",
+            "document_scan_base64": scan(), "document_mime": "application/pdf"},
+        "signature_png_base64": signature()})).unwrap();
+    assert_eq!(h["collector"], "representative");
+    assert_eq!(h["representative_name"], "BUDI HARTONO");
+    assert_eq!(h["serial"], "KTP-0105");
+    assert_eq!(h["staff_name"], "Pegawai kasih");
+    let id = h["id"].as_str().unwrap().to_string();
+    // The row keeps the scan and the cleaned signature.
+    let (mime, scan_len, sig): (String, i64, Vec<u8>) = k.o.app.store.read(|c| {
+        Ok(c.query_row("SELECT rep_document_mime, length(rep_document), signature FROM handover WHERE id = ?1", [&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?)
+    }).unwrap();
+    assert_eq!(mime, "application/pdf");
+    assert!(scan_len > 20);
+    assert!(sig.starts_with(b"\x89PNG"));
+    // Timeline, audit; no outbox row (central has no hand-over record yet).
+    assert_eq!(k.count("SELECT COUNT(*) FROM application_event WHERE note = 'KTP-el diserahkan kepada BUDI HARTONO (ayah, NIK 6101091503780002)'"), 1);
+    assert_eq!(k.count("SELECT COUNT(*) FROM audit_log WHERE action = 'card_handed_over'"), 1);
+    assert_eq!(k.count("SELECT COUNT(*) FROM outbox"), outbox_before);
+    // The lookup and the kiosk both know.
+    let after = k.lookup(&number);
+    assert_eq!(after["items"][0]["card"]["status"], "handed_over");
+    assert_eq!(after["items"][0]["card"]["handed_over_to"], "BUDI HARTONO (ayah)");
+    let kiosk = k.o.app.call(None, "intake.public_status", json!({"number": number})).unwrap();
+    assert_eq!(kiosk["status_label"], "KTP-el sudah diambil");
+
+    // The pickup receipt over HTTP, A5 and roll.
+    let hub = common::hub(k.o.app.clone());
+    let dir = tempfile::tempdir().unwrap();
+    for paper in ["a5", "80"] {
+        let r = common::http()
+            .get(format!("{}/api/v1/files/handover.receipt?handover_id={id}&paper={paper}", hub.url))
+            .bearer_auth(k.kasih())
+            .send()
+            .unwrap();
+        assert_eq!(r.status(), 200, "{paper}");
+        let pdf = dir.path().join(format!("tanda-terima-{paper}.pdf"));
+        std::fs::write(&pdf, r.bytes().unwrap()).unwrap();
+        let text = String::from_utf8(std::process::Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap().stdout).unwrap();
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for needle in ["TANDA TERIMA PENGAMBILAN", "RUDI HARTONO", "6101091708050001", number.as_str(), "BUDI HARTONO (ayah)", "6101091503780002", "KTP-0105", "Pegawai kasih"] {
+            assert!(flat.contains(needle), "{paper}: {needle} not in {flat}");
+        }
+        let png = dir.path().join(format!("tanda-terima-{paper}"));
+        assert!(std::process::Command::new("pdftoppm").args(["-png", "-r", "150", "-singlefile"]).arg(&pdf).arg(&png).status().unwrap().success());
+        let out = std::process::Command::new("zbarimg").args(["-q", "--raw"]).arg(png.with_extension("png")).output().unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), number, "{paper}: the QR is the receipt number");
+    }
+    let r = common::http().get(format!("{}/api/v1/files/handover.receipt?handover_id=nope", hub.url)).bearer_auth(k.kasih()).send().unwrap();
+    assert_eq!(r.status(), 404);
+}
+
+#[test]
+fn a_new_card_supersedes_the_one_handed_over_before() {
+    // One person recorded twice: the first card, then a replacement because it was damaged.
+    let k = counter(&PEOPLE[..1], 2, 2);
+    k.print(0, "KTP-0110", false);
+    let first = k.issue(json!({"recording_id": k.recordings[0], "collector": "applicant", "signature_png_base64": signature()})).unwrap();
+    assert_eq!(first["collector"], "applicant");
+    assert_eq!(k.count("SELECT COUNT(*) FROM application_event WHERE note = 'KTP-el diserahkan kepada pemohon sendiri'"), 1);
+
+    let second_rec = k.recordings[1].clone();
+    k.o.app.store.write(move |c| {
+        c.execute("UPDATE application SET kind = 'damaged' WHERE id = (SELECT application_id FROM recording WHERE id = ?1)", [&second_rec])?;
+        // Recorded a day later than the first.
+        c.execute("UPDATE recording SET finished_at = '2026-11-24T01:00:00.000Z' WHERE id = ?1", [&second_rec])?;
+        Ok(())
+    }).unwrap();
+    // The NIK finds the latest recording, printed and waiting.
+    k.print(1, "KTP-0111", false);
+    let found = k.lookup("6101091708050001");
+    assert_eq!(found["items"].as_array().unwrap().len(), 1);
+    assert_eq!(found["items"][0]["recording_id"], k.recordings[1]);
+    assert_eq!(found["items"][0]["card"]["status"], "ready");
+
+    let second = k.issue(json!({"recording_id": k.recordings[1], "collector": "applicant", "old_card": "handed_in", "signature_png_base64": signature()})).unwrap();
+    assert_eq!(second["superseded"], first["id"]);
+    let states: Vec<(String, String, Option<String>)> = k.o.app.store.read(|c| Ok(c.prepare("SELECT serial, state, superseded_by FROM handover ORDER BY at, id")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?)).unwrap();
+    assert_eq!(states, vec![
+        ("KTP-0110".to_string(), "superseded".to_string(), Some(second["id"].as_str().unwrap().to_string())),
+        ("KTP-0111".to_string(), "live".to_string(), None),
+    ]);
+    assert_eq!(k.count("SELECT COUNT(*) FROM handover WHERE nik = '6101091708050001' AND state = 'live'"), 1, "one live card per NIK");
+}
+
+#[test]
+fn cards_nobody_collected_are_listed_oldest_first_with_the_number_to_call() {
+    let k = counter(PEOPLE, 3, 3);
+    k.print(1, "KTP-0101", false);
+    k.o.clock.advance(chrono::Duration::days(3));
+    k.print(0, "KTP-0102", false);
+    k.o.clock.advance(chrono::Duration::minutes(5));
+    k.print(2, "KTP-0103", false);
+    let list = |days: Option<u32>| k.o.call(&k.kasih(), "handover.uncollected", json!({"days": days})).unwrap();
+    assert_eq!(list(None)["items"], json!([]), "nothing is 30 days old yet");
+    assert_eq!(list(None)["days"], 30);
+
+    k.o.clock.advance(chrono::Duration::days(28));
+    // 31 days for SITI, 28 for the others: only she is past the default.
+    let l = list(None);
+    let items = l["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{l}");
+    assert_eq!(items[0]["full_name"], "SITI AMINAH");
+    assert_eq!(items[0]["mobile"], "081234567890");
+    assert_eq!(items[0]["days_waiting"], 31);
+    // Asked for 7 days: all three, oldest first; one collected leaves the list.
+    let names = |l: &Value| l["items"].as_array().unwrap().iter().map(|i| i["full_name"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert_eq!(names(&list(Some(7))), ["SITI AMINAH", "RUDI HARTONO", "AGUS SALIM"]);
+    k.issue(json!({"recording_id": k.recordings[0], "collector": "applicant", "signature_png_base64": signature()})).unwrap();
+    assert_eq!(names(&list(Some(7))), ["SITI AMINAH", "AGUS SALIM"]);
+
+    // The office's own bound, saved by a manager only.
+    let sup = k.o.login("sari", PASSWORD);
+    let e = k.o.call(&k.kasih(), "handover.settings_save", json!({"uncollected_days": 7})).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Forbidden);
+    let e = k.o.call(&sup, "handover.settings_save", json!({"uncollected_days": 0})).unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("uncollected_days"));
+    assert_eq!(k.o.call(&sup, "handover.settings_save", json!({"uncollected_days": 7})).unwrap()["uncollected_days"], 7);
+    assert_eq!(names(&list(None)), ["SITI AMINAH", "AGUS SALIM"]);
+    assert_eq!(k.o.call(&sup, "handover.settings_get", json!({})).unwrap()["uncollected_days"], 7);
+}
