@@ -16,6 +16,9 @@ pub struct App {
     pub data_dir: PathBuf,
     /// The uploader's wake-up and live state (`sync::spawn` starts it in the hub).
     pub sync: Arc<crate::sync::SyncHandle>,
+    /// The `lan_access` setting as last saved: `settings.update` sends, and a hub started with
+    /// `hub::Listen::Setting` rebinds on each change.
+    pub lan_access: tokio::sync::watch::Sender<bool>,
     registry: Registry,
 }
 
@@ -26,12 +29,14 @@ impl App {
 
     pub fn open_with_clock(data_dir: &Path, clock: Arc<dyn Clock>) -> Result<Arc<App>> {
         let store = Store::open_dir(data_dir)?;
+        let lan = store.read(crate::settings::load).map(|s| s.lan_access).unwrap_or(false);
         Ok(Arc::new(App {
             store,
             events: Default::default(),
             clock,
             data_dir: data_dir.to_path_buf(),
             sync: Default::default(),
+            lan_access: tokio::sync::watch::Sender::new(lan),
             registry: registry(),
         }))
     }

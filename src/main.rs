@@ -21,8 +21,10 @@ struct Cli {
 enum Command {
     /// Run the hub headless: API, UI for LAN browsers.
     Serve {
-        #[arg(long, default_value = "127.0.0.1:8470")]
-        listen: SocketAddr,
+        /// Fixed address (e.g. 0.0.0.0:8470), never rebound. Without it: 127.0.0.1:8470, or
+        /// 0.0.0.0:8470 while LAN access is on under Pengaturan, switched live.
+        #[arg(long)]
+        listen: Option<SocketAddr>,
         /// The UI build to serve at `/` (bawaan: ui/dist).
         #[arg(long, default_value = "ui/dist")]
         ui_dir: PathBuf,
@@ -134,8 +136,16 @@ fn run(command: Command, data_dir: PathBuf) -> Result<ExitCode, Error> {
             let app = App::open(&data_dir)?;
             let rt = tokio::runtime::Runtime::new().map_err(Error::internal)?;
             rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
-                    Error::field("listen", format!("Alamat {listen} tidak dapat dipakai: {e}."))
+                let listen = match listen {
+                    Some(addr) => loket::hub::Listen::Fixed(addr),
+                    None => loket::hub::Listen::Setting { port: loket::DEFAULT_HUB_PORT },
+                };
+                let listener = loket::hub::HubListener::bind(&app, listen).await.map_err(|e| {
+                    let shown = match listen {
+                        loket::hub::Listen::Fixed(addr) => addr.to_string(),
+                        loket::hub::Listen::Setting { port } => format!("port {port}"),
+                    };
+                    Error::field("listen", format!("Alamat {shown} tidak dapat dipakai: {e}."))
                 })?;
                 loket::hub::serve(app, listener, Some(ui_dir)).await.map_err(Error::internal)
             })?;

@@ -53,14 +53,13 @@ async fn open_file(
     .map_err(Error::internal)?
 }
 
-/// Where the hub listens: `LOKET_HUB_LISTEN`, else loopback only until a supervisor turns LAN access on.
-fn hub_address(app: &App) -> SocketAddr {
-    if let Some(addr) = std::env::var("LOKET_HUB_LISTEN").ok().and_then(|a| a.parse().ok()) {
-        return addr;
+/// Where the hub listens: `LOKET_HUB_LISTEN`, a fixed address never rebound; else 127.0.0.1:8470,
+/// and 0.0.0.0:8470 while a supervisor has LAN access on (switched live by `settings.update`).
+fn hub_listen() -> loket::hub::Listen {
+    match std::env::var("LOKET_HUB_LISTEN").ok().and_then(|a| a.parse::<SocketAddr>().ok()) {
+        Some(addr) => loket::hub::Listen::Fixed(addr),
+        None => loket::hub::Listen::Setting { port: loket::DEFAULT_HUB_PORT },
     }
-    let lan = app.store.read(loket::settings::load).map(|s| s.lan_access).unwrap_or(false);
-    let ip = if lan { [0, 0, 0, 0] } else { [127, 0, 0, 1] };
-    SocketAddr::from((ip, loket::DEFAULT_HUB_PORT))
 }
 
 /// The UI build served to LAN browsers: `LOKET_UI_DIR`, else `ui/dist` beside the executable's
@@ -83,16 +82,16 @@ fn main() {
     match &app {
         Ok(app) => {
             let app = app.clone();
-            let addr = hub_address(&app);
+            let listen = hub_listen();
             tauri::async_runtime::spawn(async move {
-                match tokio::net::TcpListener::bind(addr).await {
+                match loket::hub::HubListener::bind(&app, listen).await {
                     Ok(listener) => {
                         if let Err(e) = loket::hub::serve(app, listener, ui_dir()).await {
                             tracing::error!(error = %e, "hub stopped");
                         }
                     }
                     // Another Loket on this machine already serves the LAN; this window still works.
-                    Err(e) => tracing::warn!(%addr, error = %e, "hub not started"),
+                    Err(e) => tracing::warn!(?listen, error = %e, "hub not started"),
                 }
             });
         }

@@ -1,11 +1,16 @@
 //! The LAN hub: `POST /api/v1/<command>` and `GET /api/v1/files/<command>` over the one registry,
 //! health, the OpenAPI document, the event stream, and the UI build at `/` so a browser on another
-//! counter gets the same screens as the desktop window. No route checks access itself.
+//! counter gets the same screens as the desktop window. No route checks access itself; the adapter
+//! follows the `lan_access` setting with its listening socket (`listen`).
+
+pub mod listen;
+
+pub use listen::{HubListener, Listen, Peer};
 
 use crate::app::App;
 use crate::error::{Error, ErrorCode};
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
@@ -26,6 +31,9 @@ struct Hub {
     openapi: Arc<Value>,
 }
 
+/// The routes. Served through `serve`/`serve_http` each request knows its client (`Peer`), which
+/// the LAN switch needs; served without that connect info (a bare `axum::serve(listener,
+/// router(..))`, as the benchmarks do on loopback) nothing is refused.
 pub fn router(app: Arc<App>, ui_dir: Option<PathBuf>) -> Router {
     let openapi = Arc::new(crate::api::openapi_document(app.registry()));
     let hub = Hub { app, openapi };
@@ -36,18 +44,42 @@ pub fn router(app: Arc<App>, ui_dir: Option<PathBuf>) -> Router {
         .route("/api/v1/files/{command}", get(file))
         .route("/api/v1/{command}", post(command))
         .with_state(hub);
-    match ui_dir.filter(|d| d.join("index.html").is_file()) {
+    let routes = match ui_dir.filter(|d| d.join("index.html").is_file()) {
         // Unknown paths fall back to index.html: the UI routes by itself.
         Some(dir) => api.fallback_service(ServeDir::new(&dir).fallback(ServeFile::new(dir.join("index.html")))),
         None => api.fallback(|| async {
             Html("<!doctype html><meta charset=utf-8><title>Loket KTP-el</title><p>Tampilan Loket belum dibangun (ui/dist tidak ada). Jalankan <code>make run</code>.</p>")
         }),
+    };
+    routes.layer(axum::middleware::from_fn(lan_gate))
+}
+
+/// A request on a connection the LAN listener accepted before LAN access was turned off: refused,
+/// and the connection closed (`Connection: close`), so a LAN browser cannot keep using the hub.
+async fn lan_gate(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let refused = req.extensions().get::<ConnectInfo<Peer>>().is_some_and(|ConnectInfo(p)| p.refused());
+    if !refused {
+        return next.run(req).await;
     }
+    let mut resp = error_response(Error::new(
+        ErrorCode::Forbidden,
+        "Akses hub dari jaringan kantor (LAN) sudah dimatikan di Pengaturan.",
+    ));
+    resp.headers_mut().insert(header::CONNECTION, header::HeaderValue::from_static("close"));
+    resp
+}
+
+/// The HTTP side only: serves `listener` (rebinding it if it follows the setting) until the
+/// process ends, each request with its client address. `serve` adds the hub process's jobs.
+pub async fn serve_http(app: Arc<App>, listener: HubListener, ui_dir: Option<PathBuf>) -> std::io::Result<()> {
+    let service = router(app, ui_dir).into_make_service_with_connect_info::<Peer>();
+    axum::serve(listener, service).await
 }
 
 /// Serves until the process ends. Prints the URL first; scripts and tests read it.
-pub async fn serve(app: Arc<App>, listener: tokio::net::TcpListener, ui_dir: Option<PathBuf>) -> std::io::Result<()> {
-    let addr = listener.local_addr()?;
+pub async fn serve(app: Arc<App>, listener: impl Into<HubListener>, ui_dir: Option<PathBuf>) -> std::io::Result<()> {
+    let listener = listener.into();
+    let addr = axum::serve::Listener::local_addr(&listener)?.addr;
     println!("Loket hub listening on http://{addr}");
     tracing::info!(%addr, "hub listening");
     // The hub process is the one that prints: jobs it left mid-way are interrupted, not lost.
@@ -56,7 +88,7 @@ pub async fn serve(app: Arc<App>, listener: tokio::net::TcpListener, ui_dir: Opt
     }
     // The hub process is the one that sends the office's records to central.
     crate::sync::spawn(app.clone());
-    axum::serve(listener, router(app, ui_dir)).await
+    serve_http(app, listener, ui_dir).await
 }
 
 fn error_response(e: Error) -> Response {
@@ -86,18 +118,26 @@ async fn openapi_json(State(hub): State<Hub>) -> Json<Value> {
 
 /// Server-sent events for live screens. Queue events carry ticket numbers only, so the display and
 /// kiosk read them without logging in.
-async fn events(State(hub): State<Hub>) -> Sse<impl futures_util::Stream<Item = Result<SseEvent, std::convert::Infallible>>> {
+/// A LAN screen's stream ends at its first event after LAN access was turned off.
+async fn events(
+    State(hub): State<Hub>,
+    peer: Option<axum::Extension<ConnectInfo<Peer>>>,
+) -> Sse<impl futures_util::Stream<Item = Result<SseEvent, std::convert::Infallible>>> {
     use tokio::sync::broadcast::error::RecvError;
     let rx = hub.app.events.subscribe();
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+    let peer = peer.map(|p| p.0 .0);
+    let stream = futures_util::stream::unfold((rx, peer), |(mut rx, peer)| async move {
         let event = match rx.recv().await {
             Ok(e) => e,
             // Fell behind: tell the screen to fetch everything again.
             Err(RecvError::Lagged(_)) => crate::events::Event::QueueChanged,
             Err(RecvError::Closed) => return None,
         };
+        if peer.as_ref().is_some_and(Peer::refused) {
+            return None;
+        }
         let sse = SseEvent::default().json_data(&event).unwrap_or_default();
-        Some((Ok(sse), rx))
+        Some((Ok(sse), (rx, peer)))
     });
     Sse::new(stream).keep_alive(KeepAlive::default())
 }

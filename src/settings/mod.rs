@@ -58,7 +58,7 @@ pub fn register(r: &mut Registry) {
     r.add_staff("settings.update", Access::Roles(MANAGERS), "Change office settings", |app, caller, new: Settings| {
         validate(&new)?;
         let (now, actor) = (app.now(), caller.username.clone());
-        app.store.write(move |tx| {
+        let saved = app.store.write(move |tx| {
             let old = load(tx)?;
             save(tx, &new)?;
             crate::audit::append(
@@ -70,6 +70,9 @@ pub fn register(r: &mut Registry) {
                 serde_json::json!({"before": old, "after": new}),
             )?;
             Ok(new.clone())
-        })
+        })?;
+        // After the commit: a hub following the setting opens or closes its LAN listener now.
+        app.lan_access.send_replace(saved.lan_access);
+        Ok(saved)
     });
 }
