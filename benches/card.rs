@@ -7,10 +7,14 @@
 //! `cargo bench --workspace --features loket-desktop/custom-protocol --bench card` prints a markdown table.
 
 use std::collections::BTreeMap;
-use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use image::{ImageEncoder, LumaA, Rgb};
+mod common;
+#[path = "../tests/common/samples.rs"]
+mod samples;
+use common::{cpu_model, Row};
+
+use image::{LumaA, Rgb};
 use loket::printing::card::{card_pdf, CardFace, CardOptions, CARD_HEIGHT_MM, CARD_WIDTH_MM};
 use printpdf::{
     CurTransMat, DictItem, ExternalStream, ExternalXObject, Mm, Op, PdfDocument, PdfPage, PdfSaveOptions, Px,
@@ -32,11 +36,7 @@ fn photo() -> Vec<u8> {
         let base = if skin { [210, 168, 140] } else if y > 290 { [45, 52, 72] } else { [190, 32, 40] };
         Rgb(base.map(|c: i32| (c + n).clamp(0, 255) as u8))
     });
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
-        .write_image(img.as_raw(), 300, 400, image::ExtendedColorType::Rgb8)
-        .unwrap();
-    out
+    samples::jpeg(&img, 90)
 }
 
 /// A 600 × 200 signature: a loop and a line of black ink, transparent elsewhere.
@@ -47,11 +47,7 @@ fn signature() -> Vec<u8> {
         let on_line = (y as f32 - (40.0 + 0.22 * x as f32)).abs() < 3.0 && x > 240;
         LumaA([0u8, if on_loop || on_line { 255 } else { 0 }])
     });
-    let mut out = Vec::new();
-    image::codecs::png::PngEncoder::new(&mut out)
-        .write_image(img.as_raw(), 600, 200, image::ExtendedColorType::La8)
-        .unwrap();
-    out
+    samples::png(&img)
 }
 
 fn face(photo: &[u8], signature: &[u8], long: bool) -> CardFace {
@@ -107,27 +103,8 @@ fn baseline(jpeg: &[u8]) -> Vec<u8> {
     doc.with_pages(vec![page]).save(&PdfSaveOptions::default(), &mut Vec::new())
 }
 
-struct Row {
-    name: String,
-    median: Duration,
-    p95: Duration,
-    bytes: usize,
-}
-
-fn measure(name: &str, mut f: impl FnMut() -> Vec<u8>) -> Row {
-    let mut bytes = 0;
-    for _ in 0..WARMUP {
-        bytes = black_box(f()).len();
-    }
-    let mut times = Vec::with_capacity(RUNS);
-    for _ in 0..RUNS {
-        let start = Instant::now();
-        bytes = black_box(f()).len();
-        times.push(start.elapsed());
-    }
-    times.sort();
-    let p95 = times[(RUNS * 95).div_ceil(100) - 1];
-    Row { name: name.into(), median: times[RUNS / 2], p95, bytes }
+fn measure(name: &str, f: impl FnMut() -> Vec<u8>) -> Row {
+    common::measure(name, WARMUP, RUNS, f)
 }
 
 fn main() {
@@ -144,10 +121,7 @@ fn main() {
         measure("card_pdf, preview (normal values, stand-in blank)", || card_pdf(&normal, &preview).unwrap()),
     ];
 
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("model name")).map(|l| l[l.find(':').unwrap_or(0) + 1..].trim().to_string()))
-        .unwrap_or_else(|| "unknown".into());
+    let cpu = cpu_model();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!("### Card face (`cargo bench --workspace --features loket-desktop/custom-protocol --bench card`)\n");
     println!("Machine: {cpu}, nproc = {cores}; release profile (thin LTO); {RUNS} runs after {WARMUP} warm-up runs, one thread.");

@@ -14,6 +14,9 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
+mod common;
+use common::{cpu_model, time_runs};
+
 use image::codecs::jpeg::JpegEncoder;
 use image::imageops::FilterType;
 use image::{ImageEncoder, Rgb, RgbImage};
@@ -144,16 +147,10 @@ fn measure(runs: usize, mut f: impl FnMut() -> Vec<u8>) -> Stats {
     // Warm-up (page faults, lazy statics), then one run for the heap peak, then the timed runs.
     std::hint::black_box(f());
     let (_, peak) = peak_heap(|| std::hint::black_box(f()));
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let t = Instant::now();
-            std::hint::black_box(f());
-            t.elapsed()
-        })
-        .collect();
-    times.sort();
-    let pick = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
-    Stats { median: pick(0.5), p95: pick(0.95), peak }
+    let t = time_runs(0, runs, || {
+        std::hint::black_box(f());
+    });
+    Stats { median: t.median, p95: t.p95, peak }
 }
 
 fn ms(d: Duration) -> String {
@@ -166,17 +163,6 @@ fn ms(d: Duration) -> String {
 
 fn mib(b: usize) -> String {
     format!("{:.1} MiB", b as f64 / (1024.0 * 1024.0))
-}
-
-fn cpu_model() -> String {
-    std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown".into())
 }
 
 fn main() {

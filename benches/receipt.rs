@@ -4,58 +4,27 @@
 //!
 //! `cargo bench --bench receipt` prints a markdown table for docs/benchmarks.md.
 
-use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use loket::documents::{
-    receipt_pdf_a5, receipt_thermal, return_slip_pdf_a5, MissingItem, RecordingReceipt, ReturnSlip,
-};
+mod common;
+#[path = "../tests/common/samples.rs"]
+mod samples;
+use common::{cpu_model, Row};
+use samples::receipt;
+
+use loket::documents::{receipt_pdf_a5, receipt_thermal, return_slip_pdf_a5, ReturnSlip};
 use loket::thermal::PaperWidth;
 use printpdf::{BuiltinFont, Mm, Op, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, TextItem};
 
 const RUNS: usize = 50;
 const WARMUP: usize = 5;
 
-fn receipt() -> RecordingReceipt {
-    RecordingReceipt {
-        office_name: "Kantor Kecamatan Sajingan Besar".into(),
-        office_address: Some("Jl. Raya Sajingan No. 1, Sebunga, Kabupaten Sambas, Kalimantan Barat 79466".into()),
-        applicant_name: "SITI NURHALIZA".into(),
-        nik: "6101091203900001".into(),
-        birth_place_date: "SAMBAS, 17-08-2005".into(),
-        address: "JL. MERDEKA NO. 1 RT 001/RW 002, SEBUNGA, SAJINGAN BESAR".into(),
-        recorded_at: "Senin, 23 November 2026 10.05 WIB".into(),
-        receipt_number: "BP-610109-20261123-0007".into(),
-        operator_name: "Rina Marlina".into(),
-        qr_payload: "BP-610109-20261123-0007".into(),
-        notes: vec![
-            "Simpan bukti ini untuk mengambil KTP-el.".into(),
-            "KTP-el dapat diambil setelah status CETAK SIAP.".into(),
-        ],
-    }
-}
-
+/// The tests' return slip with two missing documents and the short footer.
 fn return_slip() -> ReturnSlip {
-    ReturnSlip {
-        office_name: "Kantor Kecamatan Sajingan Besar".into(),
-        office_address: Some("Jl. Raya Sajingan No. 1, Sebunga, Kabupaten Sambas, Kalimantan Barat 79466".into()),
-        applicant_name: "SITI NURHALIZA".into(),
-        nik: "6101091203900001".into(),
-        application_type: "KTP-el baru (pemula)".into(),
-        application_number: "PMH-20261123-0007".into(),
-        missing: vec![
-            MissingItem { name: "Fotokopi Kartu Keluarga".into(), status: "Tidak ada".into(), note: None },
-            MissingItem {
-                name: "Akta Kelahiran".into(),
-                status: "Tidak sah".into(),
-                note: Some("Nama ibu berbeda dengan Kartu Keluarga; minta perbaikan ke Dukcapil.".into()),
-            },
-        ],
-        returned_at: "Senin, 23 November 2026 09.12 WIB".into(),
-        officer_name: "Budi Santoso".into(),
-        qr_payload: "0191d3a2-7c4e-7b3a-9f00-5e6d7c8b9a01".into(),
-        footer: Some("Bawa slip ini dan dokumen yang kurang saat kembali.".into()),
-    }
+    let mut s = samples::return_slip();
+    s.missing.truncate(2);
+    s.footer = Some("Bawa slip ini dan dokumen yang kurang saat kembali.".into());
+    s
 }
 
 /// The least a PDF costs with printpdf: one page of the given size, one line of built-in Helvetica.
@@ -80,45 +49,12 @@ fn media_box_mm(pdf: &[u8]) -> Option<(f32, f32)> {
     (n.len() == 4).then(|| ((n[2] - n[0]) * 25.4 / 72.0, (n[3] - n[1]) * 25.4 / 72.0))
 }
 
-struct Row {
-    name: String,
-    median: Duration,
-    p95: Duration,
-    bytes: usize,
-}
-
-fn measure(name: &str, mut f: impl FnMut() -> Vec<u8>) -> Row {
-    let mut bytes = 0;
-    for _ in 0..WARMUP {
-        bytes = black_box(f()).len();
-    }
-    let mut times: Vec<Duration> = (0..RUNS)
-        .map(|_| {
-            let t = Instant::now();
-            let out = black_box(f());
-            let e = t.elapsed();
-            bytes = out.len();
-            e
-        })
-        .collect();
-    times.sort();
-    let p95 = times[((RUNS as f64 * 0.95).ceil() as usize).min(RUNS) - 1];
-    Row { name: name.to_string(), median: times[RUNS / 2], p95, bytes }
+fn measure(name: &str, f: impl FnMut() -> Vec<u8>) -> Row {
+    common::measure(name, WARMUP, RUNS, f)
 }
 
 fn ms(d: Duration) -> String {
     format!("{:.2}", d.as_secs_f64() * 1000.0)
-}
-
-fn cpu_model() -> String {
-    std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown".into())
 }
 
 fn main() {

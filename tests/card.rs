@@ -6,7 +6,13 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use image::{ImageEncoder, Rgb, RgbImage, Rgba, RgbaImage};
+#[path = "common/pdf_words.rs"]
+mod pdf_words;
+#[path = "common/samples.rs"]
+mod samples;
+use pdf_words::Word;
+
+use image::{Rgb, RgbImage, Rgba, RgbaImage};
 use loket::printing::card::{card_pdf, CardFace, CardOptions, CARD_HEIGHT_MM, CARD_WIDTH_MM, PHOTO_BOX_MM, PHOTO_COLUMN_X_MM};
 use loket::regions;
 use loket_contract::codes;
@@ -28,11 +34,7 @@ fn photo_jpeg() -> Vec<u8> {
             Rgb([(200.0 - 40.0 * fy) as u8, 30, 36])
         }
     });
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
-        .write_image(img.as_raw(), 300, 400, image::ExtendedColorType::Rgb8)
-        .unwrap();
-    out
+    samples::jpeg(&img, 90)
 }
 
 /// Black ink on transparency, 600 × 200, as the signature step stores it.
@@ -45,11 +47,7 @@ fn signature_png() -> Vec<u8> {
         let alpha = if ink { (255.0 * (1.0 - (d - 5.0).max(0.0) / 2.0)) as u8 } else { 0 };
         Rgba([0, 0, 0, alpha])
     });
-    let mut out = Vec::new();
-    image::codecs::png::PngEncoder::new(&mut out)
-        .write_image(img.as_raw(), 600, 200, image::ExtendedColorType::Rgba8)
-        .unwrap();
-    out
+    samples::png(&img)
 }
 
 fn normal_face() -> CardFace {
@@ -153,32 +151,8 @@ fn pdf(face: &CardFace, offset_mm: (f32, f32), background: bool) -> Vec<u8> {
     card_pdf(face, &CardOptions { offset_mm, background }).unwrap()
 }
 
-/// One word of `pdftotext -bbox-layout`: its text and box in points from the top-left corner.
-#[derive(Debug, Clone)]
-struct Word {
-    text: String,
-    x0: f64,
-    y0: f64,
-    x1: f64,
-    y1: f64,
-}
-
-fn attr(tag: &str, name: &str) -> f64 {
-    let at = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
-    tag[at..].split('"').next().unwrap().parse().unwrap()
-}
-
 fn words(path: &Path) -> Vec<Word> {
-    let html = run("pdftotext", &["-bbox-layout", path.to_str().unwrap(), "-"]);
-    html.split("<word ")
-        .skip(1)
-        .map(|w| {
-            let (tag, rest) = w.split_once('>').unwrap();
-            let text = rest.split("</word>").next().unwrap();
-            let text = text.replace("&amp;", "&").replace("&apos;", "'").replace("&quot;", "\"");
-            Word { text, x0: attr(tag, "xMin"), y0: attr(tag, "yMin"), x1: attr(tag, "xMax"), y1: attr(tag, "yMax") }
-        })
-        .collect()
+    pdf_words::parse(&run("pdftotext", &["-bbox-layout", path.to_str().unwrap(), "-"]))
 }
 
 fn render(path: &Path, name: &str) -> image::RgbImage {

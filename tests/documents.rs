@@ -6,6 +6,13 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+#[path = "common/pdf_words.rs"]
+mod pdf_words;
+#[path = "common/samples.rs"]
+mod samples;
+use pdf_words::Word;
+use samples::{receipt, return_slip};
+
 use loket::documents::{
     receipt_pdf_a5, receipt_thermal, return_slip_pdf_a5, return_slip_thermal, MissingItem, RecordingReceipt, ReturnSlip,
 };
@@ -19,34 +26,6 @@ const LONG_ADDRESS: &str =
 DESA SEBUNGA, KECAMATAN SAJINGAN BESAR, KABUPATEN SAMBAS, KALIMANTAN BARAT 79466";
 const LONG_OFFICE: &str =
     "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Sambas - Unit Pelayanan Kecamatan Sajingan Besar";
-
-fn return_slip() -> ReturnSlip {
-    ReturnSlip {
-        office_name: "Kantor Kecamatan Sajingan Besar".into(),
-        office_address: Some("Jl. Raya Sajingan No. 1, Sebunga, Kabupaten Sambas, Kalimantan Barat 79466".into()),
-        applicant_name: "SITI NURHALIZA".into(),
-        nik: "6101091203900001".into(),
-        application_type: "KTP-el baru (pemula)".into(),
-        application_number: "PMH-20261123-0007".into(),
-        missing: vec![
-            MissingItem { name: "Fotokopi Kartu Keluarga".into(), status: "Tidak ada".into(), note: None },
-            MissingItem {
-                name: "Akta Kelahiran".into(),
-                status: "Tidak sah".into(),
-                note: Some("Nama ibu berbeda dengan Kartu Keluarga; minta perbaikan ke Dukcapil.".into()),
-            },
-            MissingItem {
-                name: "Surat pengantar RT/RW".into(),
-                status: "Tidak ada".into(),
-                note: Some("Dari RT/RW tempat tinggal sekarang".into()),
-            },
-        ],
-        returned_at: "Senin, 23 November 2026 09.12 WIB".into(),
-        officer_name: "Budi Santoso".into(),
-        qr_payload: "0191d3a2-7c4e-7b3a-9f00-5e6d7c8b9a01".into(),
-        footer: Some("Bawa slip ini dan dokumen yang kurang saat kembali. Berkas Anda tidak perlu diisi ulang.".into()),
-    }
-}
 
 fn long_return_slip() -> ReturnSlip {
     let mut s = return_slip();
@@ -70,25 +49,6 @@ fn long_return_slip() -> ReturnSlip {
         note: Some("Wajib diserahkan".into()),
     });
     s
-}
-
-fn receipt() -> RecordingReceipt {
-    RecordingReceipt {
-        office_name: "Kantor Kecamatan Sajingan Besar".into(),
-        office_address: Some("Jl. Raya Sajingan No. 1, Sebunga, Kabupaten Sambas, Kalimantan Barat 79466".into()),
-        applicant_name: "SITI NURHALIZA".into(),
-        nik: "6101091203900001".into(),
-        birth_place_date: "SAMBAS, 17-08-2005".into(),
-        address: "JL. MERDEKA NO. 1 RT 001/RW 002, SEBUNGA, SAJINGAN BESAR".into(),
-        recorded_at: "Senin, 23 November 2026 10.05 WIB".into(),
-        receipt_number: "BP-610109-20261123-0007".into(),
-        operator_name: "Rina Marlina".into(),
-        qr_payload: "BP-610109-20261123-0007".into(),
-        notes: vec![
-            "Simpan bukti ini untuk mengambil KTP-el.".into(),
-            "KTP-el dapat diambil setelah status CETAK SIAP.".into(),
-        ],
-    }
 }
 
 fn long_receipt() -> RecordingReceipt {
@@ -125,37 +85,8 @@ fn squash(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// A word's box on the page, in points from the top-left.
-#[derive(Debug)]
-struct Word {
-    #[allow(dead_code)] // shown when an assertion fails
-    text: String,
-    x0: f64,
-    y0: f64,
-    x1: f64,
-    y1: f64,
-}
-
-fn attr(tag: &str, name: &str) -> f64 {
-    let at = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
-    tag[at..].split('"').next().unwrap().parse().unwrap()
-}
-
 fn words(pdf: &Path) -> Vec<Word> {
-    let html = tool("pdftotext", &["-bbox", pdf.to_str().unwrap(), "-"]);
-    html.split("<word ")
-        .skip(1)
-        .map(|w| {
-            let (tag, rest) = w.split_once('>').unwrap();
-            Word {
-                text: rest.split("</word>").next().unwrap().to_string(),
-                x0: attr(tag, "xMin"),
-                y0: attr(tag, "yMin"),
-                x1: attr(tag, "xMax"),
-                y1: attr(tag, "yMax"),
-            }
-        })
-        .collect()
+    pdf_words::parse(&tool("pdftotext", &["-bbox", pdf.to_str().unwrap(), "-"]))
 }
 
 /// When zbar is installed (`apt install zbar-tools`), the QR code on the 100 dpi rendering scans

@@ -41,16 +41,21 @@ fn ridges(w: u32, h: u32) -> Vec<u8> {
     out.into_inner()
 }
 
-/// An applicant whose documents are complete, and the application id.
-fn ready_application(o: &common::Office) -> String {
-    let officer = o.staff_with("budi", &["counter_officer"]);
-    o.call(&officer, "intake.save_applicant", json!({
+/// Rudi Hartono's data saved and a new-card application opened for him by `officer`.
+fn open_new_application(o: &common::Office, officer: &str) -> Value {
+    o.call(officer, "intake.save_applicant", json!({
         "nik": "6101091708050001", "kk_number": "6101090101050003", "full_name": "Rudi Hartono", "sex": "L",
         "birth_place": "Sambas", "birth_date": "2005-08-17", "blood_type": "O", "religion": "ISLAM",
         "marital_status": "BELUM KAWIN", "occupation": "PELAJAR/MAHASISWA", "education": "SLTA/SEDERAJAT",
         "citizenship": "WNI", "address": "Jl. Merdeka No. 1", "rt": "1", "rw": "2",
         "village_code": "61.01.09.2002", "mobile": "081234567890"})).unwrap();
-    let app = o.call(&officer, "intake.open_application", json!({"nik": "6101091708050001", "kind": "new"})).unwrap();
+    o.call(officer, "intake.open_application", json!({"nik": "6101091708050001", "kind": "new"})).unwrap()
+}
+
+/// An applicant whose documents are complete, and the application id.
+fn ready_application(o: &common::Office) -> String {
+    let officer = o.staff_with("budi", &["counter_officer"]);
+    let app = open_new_application(o, &officer);
     let id = app["id"].as_str().unwrap().to_string();
     let list = o.call(&officer, "intake.checklist", json!({"application_id": id})).unwrap();
     for item in list["items"].as_array().unwrap() {
@@ -174,13 +179,7 @@ fn a_complete_recording_gets_one_receipt() {
 fn an_application_with_open_checks_cannot_be_recorded() {
     let o = common::office();
     let officer = o.staff_with("budi", &["counter_officer"]);
-    o.call(&officer, "intake.save_applicant", json!({
-        "nik": "6101091708050001", "kk_number": "6101090101050003", "full_name": "Rudi Hartono", "sex": "L",
-        "birth_place": "Sambas", "birth_date": "2005-08-17", "blood_type": "O", "religion": "ISLAM",
-        "marital_status": "BELUM KAWIN", "occupation": "PELAJAR/MAHASISWA", "education": "SLTA/SEDERAJAT",
-        "citizenship": "WNI", "address": "Jl. Merdeka No. 1", "rt": "1", "rw": "2",
-        "village_code": "61.01.09.2002", "mobile": "081234567890"})).unwrap();
-    let app: Value = o.call(&officer, "intake.open_application", json!({"nik": "6101091708050001", "kind": "new"})).unwrap();
+    let app = open_new_application(&o, &officer);
     let operator = o.staff_with("rina", &["recording_operator"]);
     let e = o.call(&operator, "recording.start", json!({"application_id": app["id"]})).unwrap_err();
     assert_eq!(e.code, ErrorCode::Conflict);
