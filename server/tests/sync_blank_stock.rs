@@ -11,28 +11,11 @@ use loket::printing::machine::{JobState, Step};
 use loket::App;
 use serde_json::{json, Value};
 use std::path::Path;
+use support::backends;
+use support::office::{call, staff};
 use support::processes::{self, Backend};
 
 const OFFICE: &str = "61.01.09";
-
-fn call(app: &App, token: &str, name: &str, payload: Value) -> Value {
-    app.call(Some(token), name, payload).unwrap_or_else(|e| panic!("{name}: {e:?}"))
-}
-
-fn staff(app: &App, admin: &str, username: &str, role: &str) -> String {
-    call(app, admin, "staff.create", json!({"username": username, "full_name": format!("Pegawai {username}"), "roles": [role], "initial_password": "sementara-123"}));
-    let token = app.call(None, "auth.login", json!({"username": username, "password": "sementara-123"})).unwrap()["token"].as_str().unwrap().to_string();
-    call(app, &token, "auth.change_password", json!({"current_password": "sementara-123", "new_password": "sandi-baru-123"}));
-    token
-}
-
-fn backends(root: &Path) -> Vec<Backend> {
-    let mut out = vec![Backend::Sqlite(root.join("central"))];
-    if let Ok(url) = std::env::var("LOKET_TEST_DATABASE_URL") {
-        out.push(Backend::Postgres(support::pg::fresh_database(&url)));
-    }
-    out
-}
 
 #[test]
 fn an_offices_received_printed_spoiled_and_returned_blanks_show_in_centrals_status() {

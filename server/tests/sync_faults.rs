@@ -8,6 +8,7 @@
 
 mod support;
 
+use support::backends;
 use support::processes::{self, Backend, Server};
 use support::proxy::{Fault, Proxy};
 use std::collections::BTreeSet;
@@ -16,15 +17,6 @@ use std::time::Duration;
 
 const OFFICE: &str = "61.01.09";
 const ADMIN_PASSWORD: &str = "rahasia-admin-1";
-
-/// Every backend the suite runs on; each gets a fresh, empty store.
-fn backends(root: &Path) -> Vec<Backend> {
-    let mut out = vec![Backend::Sqlite(root.join("central"))];
-    if let Ok(url) = std::env::var("LOKET_TEST_DATABASE_URL") {
-        out.push(Backend::Postgres(support::pg::fresh_database(&url)));
-    }
-    out
-}
 
 struct Day {
     root: tempfile::TempDir,

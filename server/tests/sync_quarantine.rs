@@ -9,20 +9,10 @@ use loket::clock::ManualClock;
 use loket::App;
 use serde_json::{json, Value};
 use std::sync::Arc;
+use support::office::{call, staff};
 use support::processes::{self, Backend};
 
 const OFFICE: &str = "61.01.09";
-
-fn call(app: &App, token: &str, name: &str, payload: Value) -> Value {
-    app.call(Some(token), name, payload).unwrap_or_else(|e| panic!("{name}: {e:?}"))
-}
-
-fn staff(app: &App, admin: &str, username: &str, role: &str) -> String {
-    call(app, admin, "staff.create", json!({"username": username, "full_name": format!("Pegawai {username}"), "roles": [role], "initial_password": "sementara-123"}));
-    let token = app.call(None, "auth.login", json!({"username": username, "password": "sementara-123"})).unwrap()["token"].as_str().unwrap().to_string();
-    call(app, &token, "auth.change_password", json!({"current_password": "sementara-123", "new_password": "sandi-baru-123"}));
-    token
-}
 
 /// Sets the office up and returns its administrator's session.
 fn set_up_office(app: &App) -> String {
