@@ -119,10 +119,15 @@ fn call_next(app: &App, caller: &Caller) -> Result<CallResult> {
         record(tx, &id, now, "called", Some(waiting[pick].service_id), Some(seat.counter_id), Some(&staff_id), None)?;
         Ok((load_ticket(tx, &id)?, seat))
     })?;
-    let announcement = announcement(&ticket, &seat);
+    Ok(announce(app, ticket, &seat))
+}
+
+/// Puts the call on the display and tells every screen the queue changed.
+fn announce(app: &App, ticket: TicketView, seat: &Seat) -> CallResult {
+    let announcement = announcement(&ticket, seat);
     app.events.publish(Event::TicketCalled(announcement.clone()));
     app.events.publish(Event::QueueChanged);
-    Ok(CallResult { ticket, announcement })
+    CallResult { ticket, announcement }
 }
 
 /// Recall (a called ticket) or call back (a parked one): announced again, the call counted.
@@ -143,10 +148,7 @@ fn call_again(app: &App, caller: &Caller, id: String, from: TicketStatus) -> Res
         record(tx, &id, now, "recalled", Some(ticket.service_id), Some(seat.counter_id), Some(&staff_id), None)?;
         Ok((load_ticket(tx, &id)?, seat))
     })?;
-    let announcement = announcement(&ticket, &seat);
-    app.events.publish(Event::TicketCalled(announcement.clone()));
-    app.events.publish(Event::QueueChanged);
-    Ok(CallResult { ticket, announcement })
+    Ok(announce(app, ticket, &seat))
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema, TS)]
