@@ -17,10 +17,13 @@ pub(crate) fn collect_ts<T: TS + 'static + ?Sized>(out: &mut BTreeMap<String, St
     }
     if T::output_path().is_some() {
         let name = T::ident();
-        if out.contains_key(&name) {
+        let decl = format!("export {}", T::decl());
+        if let Some(seen) = out.get(&name) {
+            // Two Rust types with one name would silently become one TypeScript type.
+            assert!(*seen == decl, "two request/response types are named {name}: rename one\n{seen}\n{decl}");
             return;
         }
-        out.insert(name, format!("export {}", T::decl()));
+        out.insert(name, decl);
     }
     T::visit_dependencies(&mut Collector(out));
     T::visit_generics(&mut Collector(out));

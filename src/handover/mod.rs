@@ -175,7 +175,7 @@ pub struct Representative {
 
 #[derive(Debug, Clone, Deserialize, JsonSchema, TS)]
 #[serde(deny_unknown_fields)]
-pub struct IssueRequest {
+pub struct HandoverRequest {
     pub recording_id: String,
     pub collector: Collector,
     #[serde(default)]
@@ -301,7 +301,7 @@ fn check_old_card(kind: ApplicationKind, old: Option<OldCard>) -> Result<()> {
     ))
 }
 
-fn issue(app: &App, caller: &Caller, req: IssueRequest) -> Result<HandoverView> {
+fn issue(app: &App, caller: &Caller, req: HandoverRequest) -> Result<HandoverView> {
     let now = app.now();
     // Everything that can be checked without the store, before the writer is asked.
     let rep = match (req.collector, &req.representative) {
