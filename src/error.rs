@@ -21,6 +21,9 @@ pub enum ErrorCode {
     UnknownCommand,
     Conflict,
     PayloadTooLarge,
+    /// Too many requests from one computer on the LAN (kiosk tickets and status, login); the
+    /// response says in how many seconds to try again (`Retry-After`).
+    RateLimited,
     /// A printer (ticket, receipt) could not be reached; what was saved stays saved.
     PrinterUnavailable,
     /// The central sync server could not be reached; nothing local is lost.
@@ -42,6 +45,7 @@ impl ErrorCode {
             ErrorCode::NotFound | ErrorCode::UnknownCommand => 404,
             ErrorCode::Conflict | ErrorCode::AlreadyInitialised | ErrorCode::NotInitialised => 409,
             ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::RateLimited => 429,
             ErrorCode::PrinterUnavailable | ErrorCode::CentralUnavailable => 503,
             ErrorCode::Storage | ErrorCode::Internal => 500,
         }

@@ -1,8 +1,10 @@
 //! The LAN hub: `POST /api/v1/<command>` and `GET /api/v1/files/<command>` over the one registry,
 //! health, the OpenAPI document, the event stream, and the UI build at `/` so a browser on another
 //! counter gets the same screens as the desktop window. No route checks access itself; the adapter
-//! follows the `lan_access` setting with its listening socket (`listen`).
+//! only limits how fast one client address may call the public commands (`limits`) and follows the
+//! `lan_access` setting with its listening socket (`listen`).
 
+pub mod limits;
 pub mod listen;
 
 pub use listen::{HubListener, Listen, Peer};
@@ -29,14 +31,16 @@ pub const MAX_COMMAND_BODY: usize = 1024 * 1024;
 struct Hub {
     app: Arc<App>,
     openapi: Arc<Value>,
+    limits: Arc<limits::Limits>,
 }
 
 /// The routes. Served through `serve`/`serve_http` each request knows its client (`Peer`), which
-/// the LAN switch needs; served without that connect info (a bare `axum::serve(listener,
-/// router(..))`, as the benchmarks do on loopback) nothing is refused.
+/// the rate limits and the LAN switch need; served without that connect info (a bare
+/// `axum::serve(listener, router(..))`, as the benchmarks do on loopback) nothing is limited.
 pub fn router(app: Arc<App>, ui_dir: Option<PathBuf>) -> Router {
     let openapi = Arc::new(crate::api::openapi_document(app.registry()));
-    let hub = Hub { app, openapi };
+    let limits = Arc::new(limits::Limits::new(app.clock.clone()));
+    let hub = Hub { app, openapi, limits };
     let api = Router::new()
         .route("/api/v1/health", get(health))
         .route("/api/v1/openapi.json", get(openapi_json))
@@ -180,7 +184,29 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
     v.strip_prefix("Bearer ").map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
 }
 
-async fn command(State(hub): State<Hub>, Path(name): Path<String>, headers: HeaderMap, body: Body) -> Response {
+/// `429 RATE_LIMITED` with `Retry-After`, or nothing when `name` may run now for this client.
+fn rate_limited(hub: &Hub, name: &str, peer: Option<&Peer>) -> Option<Response> {
+    let (class, peer) = (limits::Class::of(name)?, peer?);
+    let secs = hub.limits.take(class, peer.addr.ip()).err()?;
+    tracing::info!(command = name, client = %peer.addr.ip(), retry_after = secs, "rate limited");
+    let mut resp = error_response(Error::new(
+        ErrorCode::RateLimited,
+        format!("Terlalu banyak permintaan dari perangkat ini. Coba lagi dalam {secs} detik."),
+    ));
+    resp.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
+    Some(resp)
+}
+
+async fn command(
+    State(hub): State<Hub>,
+    Path(name): Path<String>,
+    peer: Option<axum::Extension<ConnectInfo<Peer>>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    if let Some(resp) = rate_limited(&hub, &name, peer.as_ref().map(|p| &p.0 .0)) {
+        return resp;
+    }
     let too_large = || {
         error_response(Error::new(
             ErrorCode::PayloadTooLarge,
