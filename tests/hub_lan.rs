@@ -127,3 +127,25 @@ fn a_fixed_address_is_never_rebound() {
     assert!(refused("127.0.0.2", hub.port));
     assert_eq!(*hub.bound.borrow(), Some(fixed));
 }
+
+#[test]
+fn when_the_lan_address_is_taken_the_hub_stays_reachable_on_this_computer() {
+    let o = common::office();
+    let admin = o.admin();
+    let mut hub = hub(o.app.clone(), Listen::Setting { port: free_port() });
+    let port = hub.port;
+    // Another program holds the port on one "LAN" address: 0.0.0.0:PORT cannot be bound.
+    let other = std::net::TcpListener::bind(("127.0.0.2", port)).unwrap();
+    hub.bound.borrow_and_update();
+    set_lan(&o, &admin, true);
+    let bound = &mut hub.bound;
+    hub.rt.block_on(async { tokio::time::timeout(Duration::from_secs(10), bound.changed()).await }).unwrap().unwrap();
+    assert_eq!(*hub.bound.borrow(), Some(SocketAddr::from(([127, 0, 0, 1], port))));
+    assert_eq!(health(&fresh(), "127.0.0.1", port).unwrap(), 200);
+    // Off and on again, with the port free, opens the LAN after all.
+    drop(other);
+    set_lan(&o, &admin, false);
+    set_lan(&o, &admin, true);
+    hub.wait_bound([0, 0, 0, 0]);
+    assert_eq!(health(&fresh(), "127.0.0.2", port).unwrap(), 200);
+}

@@ -112,6 +112,17 @@ impl HubListener {
                 tracing::info!(%addr, "hub listening");
                 self.current = Some(l);
             }
+            // 0.0.0.0:PORT taken on some interface by another program: stay reachable on this
+            // computer at least; turning LAN access off and on again tries once more.
+            Err(e) if lan => {
+                tracing::error!(%addr, error = %e, "LAN access could not be opened; the hub stays on 127.0.0.1");
+                self.lan_now = false;
+                let local = address(port, false);
+                match TcpListener::bind(local).await {
+                    Ok(l) => self.current = Some(l),
+                    Err(e) => tracing::error!(addr = %local, error = %e, "hub cannot listen; trying again"),
+                }
+            }
             Err(e) => tracing::error!(%addr, error = %e, "hub cannot listen; trying again"),
         }
         self.bound.send_replace(self.current.as_ref().and_then(|l| l.local_addr().ok()));
@@ -153,9 +164,9 @@ impl axum::serve::Listener for HubListener {
             let accepted = async {
                 match current {
                     Some(l) => Some(TcpListener::accept(l).await),
-                    // No socket (the last bind failed): try again in a second.
+                    // No socket (the last bind failed): try again shortly.
                     None => {
-                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                        tokio::time::sleep(std::time::Duration::from_secs(5)).await;
                         None
                     }
                 }
