@@ -103,10 +103,7 @@ fn spoiling_needs_the_corner_cut_and_a_note_for_other_causes() {
 
 #[test]
 fn the_daily_posting_balances_or_stays_flagged_until_explained() {
-    let o = common::office();
-    o.long_sessions();
-    let sup = o.staff_with("sari", &["supervisor"]);
-    let printer = o.staff_with("pono", &["print_operator"]);
+    let (o, sup, printer) = common::stock_office();
     receive(&o, &sup, "BA-1", "C-001", "C-100").unwrap();
     for serial in ["C-001", "C-002"] {
         o.call(&printer, "stock.spoil_blank", json!({"serial": serial, "cause": "printer_macet", "corner_cut": true})).unwrap();
@@ -285,10 +282,7 @@ proptest! {
 
 #[test]
 fn the_monthly_report_is_due_by_the_fifth_as_pdf_and_csv() {
-    let o = common::office();
-    o.long_sessions();
-    let sup = o.staff_with("sari", &["supervisor"]);
-    let printer = o.staff_with("pono", &["print_operator"]);
+    let (o, sup, printer) = common::stock_office();
     receive(&o, &sup, "BA-11/2026", "N-001", "N-020").unwrap();
     for (serial, cause) in [("N-001", "printer_macet"), ("N-002", "gagal_encoding"), ("N-003", "gagal_encoding")] {
         o.call(&printer, "stock.spoil_blank", json!({"serial": serial, "cause": cause, "corner_cut": true})).unwrap();

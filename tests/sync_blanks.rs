@@ -56,10 +56,7 @@ fn claim(o: &common::Office, operator: &str, recording: &str, serial: &str, prin
 
 #[test]
 fn receiving_printing_and_spoiling_write_one_outbox_row_per_event_and_refusals_write_none() {
-    let o = common::office();
-    o.long_sessions();
-    let sup = o.staff_with("sari", &["supervisor"]);
-    let operator = o.staff_with("pono", &["print_operator"]);
+    let (o, sup, operator) = common::stock_office();
     let at = loket::clock::to_db(o.app.now());
 
     let (recording, printer_id) = print_ready(&o, &sup, "6101091708050001");

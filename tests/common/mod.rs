@@ -37,6 +37,16 @@ pub fn office() -> Office {
     office
 }
 
+/// The stock desk: a fresh office whose sessions outlast clock jumps, with supervisor `sari` and
+/// print operator `pono`; returns the office and their sessions in that order.
+pub fn stock_office() -> (Office, String, String) {
+    let o = office();
+    o.long_sessions();
+    let sup = o.staff_with("sari", &["supervisor"]);
+    let printer = o.staff_with("pono", &["print_operator"]);
+    (o, sup, printer)
+}
+
 pub fn empty_office() -> Office {
     let dir = tempfile::tempdir().unwrap();
     // Monday 23 November 2026, 08.00 WIB (a working day: the default services run Monday–Friday)
