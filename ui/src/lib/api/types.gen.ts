@@ -294,6 +294,12 @@ export type HandoverIdRequest = { handover_id: string, };
 
 export type HandoverLookup = { items: Array<HandoverCandidate>, };
 
+export type HandoverRequest = { recording_id: string, collector: Collector, representative?: Representative, old_card?: OldCard, 
+/**
+ * The collector's signature, PNG from the pad or the canvas, base64.
+ */
+signature_png_base64: string, };
+
 export type HandoverSettings = { 
 /**
  * A printed card is listed as uncollected after this many days (1–365, usually 30).
@@ -306,11 +312,15 @@ export type HandoverView = { id: string, recording_id: string, receipt_number: s
  */
 superseded: string | null, staff_name: string, at: string, printed_at: string | null, };
 
-export type IssueRequest = { recording_id: string, collector: Collector, representative?: Representative, old_card?: OldCard, 
+export type IssueRequest = { 
 /**
- * The collector's signature, PNG from the pad or the canvas, base64.
+ * The service's letter, e.g. "A".
  */
-signature_png_base64: string, };
+service_prefix: string, priority?: Priority, 
+/**
+ * Print on the ticket printer set in the queue policy.
+ */
+print?: boolean, };
 
 export type IssuedTicket = { ticket: TicketView, 
 /**
@@ -917,7 +927,7 @@ export interface Commands {
   "auth.logout": { request: Empty; response: Empty };
   "auth.me": { request: Empty; response: SessionInfo };
   "handover.get": { request: HandoverIdRequest; response: HandoverView };
-  "handover.issue": { request: IssueRequest; response: HandoverView };
+  "handover.issue": { request: HandoverRequest; response: HandoverView };
   "handover.lookup": { request: LookupRequest; response: HandoverLookup };
   "handover.settings_get": { request: Empty; response: HandoverSettings };
   "handover.settings_save": { request: HandoverSettings; response: HandoverSettings };
