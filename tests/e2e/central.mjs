@@ -1,40 +1,18 @@
 // The central server (`loket-central`) for the end-to-end tests: start it, kill it, and run its CLI
 // on the same data folder.
 
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { startListening } from './hub.mjs';
 
 /** Starts `loket-central serve`; resolves with the child and its URL once it printed `listening on …`. */
 export function startCentral({ bin, dataDir, listen = '127.0.0.1:0', onOutput = () => {} }) {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const child = spawn(bin, ['serve', '--data-dir', dataDir, '--listen', listen], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, LOKET_CENTRAL_LOG: process.env.LOKET_CENTRAL_LOG ?? 'warn' },
-    });
-    let settled = false;
-    const settle = (fn, v) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      fn(v);
-    };
-    const timer = setTimeout(
-      () => settle(reject, new Error(`loket-central did not print its address within 30 s; output:\n${output}`)),
-      30_000,
-    );
-    const collect = (chunk) => {
-      const text = chunk.toString();
-      output += text;
-      onOutput(text);
-      const m = output.match(/listening on (http:\/\/\S+)/);
-      if (m) settle(resolve, { child, url: m[1].replace(/\/$/, '') });
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    child.on('error', (e) => settle(reject, e));
-    child.on('exit', (code, signal) =>
-      settle(reject, new Error(`loket-central exited early (code ${code}, signal ${signal}); output:\n${output}`)),
-    );
+  return startListening({
+    what: 'loket-central',
+    bin,
+    args: ['serve', '--data-dir', dataDir, '--listen', listen],
+    env: { ...process.env, LOKET_CENTRAL_LOG: process.env.LOKET_CENTRAL_LOG ?? 'warn' },
+    listening: /listening on (http:\/\/\S+)/,
+    onOutput,
   });
 }
 

@@ -2,16 +2,29 @@
 // stop it, and call its API directly (for setting up data; the scenarios themselves use the UI).
 
 import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-/** Starts `loket serve` and resolves with the child and its URL once it prints its address; `env` adds variables. */
-export function startHub({ bin, cwd, dataDir, uiDir, env = {}, onOutput = () => {} }) {
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..', '..');
+
+/** Where the suites find things: the repo root, the hub binary (LOKET_BIN overrides it, relative to
+ *  the root), the built UI, and the folder for screenshots and PDFs (gitignored). */
+export const paths = {
+  root,
+  bin: path.resolve(root, process.env.LOKET_BIN ?? 'target/debug/loket'),
+  uiDir: path.join(root, 'ui', 'dist'),
+  outDir: path.join(here, 'out'),
+};
+
+/**
+ * Starts `bin args` and resolves with the child and its URL once its output matches `listening`
+ * (the URL is the pattern's first group); `what` names it in the errors.
+ */
+export function startListening({ what, bin, args, cwd, env, listening, onOutput = () => {} }) {
   return new Promise((resolve, reject) => {
     let output = '';
-    const child = spawn(bin, ['serve', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--ui-dir', uiDir], {
-      cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, LOKET_LOG: process.env.LOKET_LOG ?? 'warn', ...env },
-    });
+    const child = spawn(bin, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env });
     let settled = false;
     const settle = (fn, v) => {
       if (settled) return;
@@ -20,22 +33,35 @@ export function startHub({ bin, cwd, dataDir, uiDir, env = {}, onOutput = () => 
       fn(v);
     };
     const timer = setTimeout(
-      () => settle(reject, new Error(`the hub did not print its address within 30 s; output:\n${output}`)),
+      () => settle(reject, new Error(`${what} did not print its address within 30 s; output:\n${output}`)),
       30_000,
     );
     const collect = (chunk) => {
       const text = chunk.toString();
       output += text;
       onOutput(text);
-      const m = output.match(/Loket hub listening on (http:\/\/[^\s]+)/);
+      const m = output.match(listening);
       if (m) settle(resolve, { child, url: m[1].replace(/\/$/, '') });
     };
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
     child.on('error', (e) => settle(reject, e));
     child.on('exit', (code, signal) =>
-      settle(reject, new Error(`the hub exited early (code ${code}, signal ${signal}); output:\n${output}`)),
+      settle(reject, new Error(`${what} exited early (code ${code}, signal ${signal}); output:\n${output}`)),
     );
+  });
+}
+
+/** Starts `loket serve` and resolves with the child and its URL once it prints its address; `env` adds variables. */
+export function startHub({ bin, cwd, dataDir, uiDir, env = {}, onOutput = () => {} }) {
+  return startListening({
+    what: 'the hub',
+    bin,
+    args: ['serve', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--ui-dir', uiDir],
+    cwd,
+    env: { ...process.env, LOKET_LOG: process.env.LOKET_LOG ?? 'warn', ...env },
+    listening: /Loket hub listening on (http:\/\/[^\s]+)/,
+    onOutput,
   });
 }
 

@@ -17,15 +17,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { apiCall, createStaff, launchChromium, initOffice, loginApi, startHub, stopHub, stepRunner, openPage, loginPage } from './hub.mjs';
+import { apiCall, createStaff, launchChromium, initOffice, loginApi, startHub, stopHub, stepRunner, openPage, loginPage, paths } from './hub.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..', '..');
-const bin = path.resolve(root, process.env.LOKET_BIN ?? 'target/debug/loket');
-const uiDir = path.join(root, 'ui', 'dist');
-const outDir = path.join(here, 'out');
+const { root, bin, uiDir, outDir } = paths;
 
 const ADMIN = { username: 'admin', fullName: 'Budi Santoso', password: 'Rahasia-Admin-2026' };
 const OFFICER = { username: 'petugas', fullName: 'Siti Rahmawati', roles: ['counter_officer'], initial: 'Awal-Petugas-111', password: 'Baru-Petugas-111' };

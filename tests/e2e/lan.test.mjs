@@ -7,19 +7,13 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { launchChromium } from './hub.mjs';
+import { launchChromium, paths, startHub, stopHub } from './hub.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..', '..');
-const bin = path.resolve(root, process.env.LOKET_BIN ?? 'target/debug/loket');
-const uiDir = path.join(root, 'ui', 'dist');
-const outDir = path.join(here, 'out');
+const { root, bin, uiDir, outDir } = paths;
 
 const ADMIN = { username: 'admin', fullName: 'Budi Santoso', password: 'Rahasia-Admin-2026' };
 const OFFICER = {
@@ -38,61 +32,6 @@ let baseUrl;
 const pageErrors = [];
 let shotNo = 0;
 let failed = false;
-
-function startHub() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      bin,
-      ['serve', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--ui-dir', uiDir],
-      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOKET_LOG: process.env.LOKET_LOG ?? 'warn' } },
-    );
-    let settled = false;
-    const timer = setTimeout(() => {
-      if (!settled) {
-        settled = true;
-        reject(new Error(`the hub did not print its address within 30 s; output:\n${hubOutput}`));
-      }
-    }, 30_000);
-    let buffered = '';
-    child.stdout.on('data', (chunk) => {
-      const text = chunk.toString();
-      hubOutput += text;
-      buffered += text;
-      const m = buffered.match(/Loket hub listening on (http:\/\/[^\s]+)/);
-      if (m && !settled) {
-        settled = true;
-        clearTimeout(timer);
-        resolve({ child, url: m[1].replace(/\/$/, '') });
-      }
-    });
-    child.stderr.on('data', (chunk) => {
-      hubOutput += chunk.toString();
-    });
-    child.on('error', (e) => {
-      if (!settled) {
-        settled = true;
-        clearTimeout(timer);
-        reject(e);
-      }
-    });
-    child.on('exit', (code, signal) => {
-      if (!settled) {
-        settled = true;
-        clearTimeout(timer);
-        reject(new Error(`the hub exited early (code ${code}, signal ${signal}); output:\n${hubOutput}`));
-      }
-    });
-  });
-}
-
-async function stopHub() {
-  if (!hub || hub.exitCode !== null || hub.signalCode !== null) return;
-  const exited = new Promise((r) => hub.once('exit', r));
-  hub.kill('SIGTERM');
-  const timer = setTimeout(() => hub.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 async function shot(name) {
   shotNo += 1;
@@ -131,7 +70,7 @@ before(async () => {
   assert.ok(existsSync(path.join(uiDir, 'index.html')), `no built UI at ${uiDir}: run \`npm run build\` in ui/`);
   mkdirSync(outDir, { recursive: true });
   dataDir = mkdtempSync(path.join(tmpdir(), 'loket-e2e-'));
-  ({ child: hub, url: baseUrl } = await startHub());
+  ({ child: hub, url: baseUrl } = await startHub({ bin, cwd: root, dataDir, uiDir, onOutput: (s) => (hubOutput += s) }));
   browser = await launchChromium(chromium);
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'id-ID' });
   context.setDefaultTimeout(10_000);
@@ -141,7 +80,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close().catch(() => {});
-  await stopHub();
+  await stopHub(hub);
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   if (failed && hubOutput) console.error(`--- hub output ---\n${hubOutput}`);
 });

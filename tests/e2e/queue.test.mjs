@@ -12,15 +12,10 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { apiCall, createStaff, launchChromium, initOffice, loginApi, startHub, stopHub, stepRunner } from './hub.mjs';
+import { apiCall, createStaff, launchChromium, initOffice, loginApi, startHub, stopHub, stepRunner, paths, loginPage, openPage } from './hub.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..', '..');
-const bin = path.resolve(root, process.env.LOKET_BIN ?? 'target/debug/loket');
-const uiDir = path.join(root, 'ui', 'dist');
-const outDir = path.join(here, 'out');
+const { root, bin, uiDir, outDir } = paths;
 
 const ADMIN = { username: 'admin', fullName: 'Budi Santoso', password: 'Rahasia-Admin-2026' };
 const OFFICERS = [
@@ -53,14 +48,7 @@ const run = stepRunner(async (tag) => {
 });
 const step = run.step;
 
-async function newPage(name, viewport) {
-  const context = await browser.newContext({ viewport, locale: 'id-ID' });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`${name}: ${e}`));
-  pages[name] = page;
-  return page;
-}
+const newPage = (name, viewport) => openPage(browser, name, pages, pageErrors, { viewport });
 
 const tid = (page, id) => page.getByTestId(id);
 
@@ -196,11 +184,7 @@ test('queue: kiosk tickets, two counters calling in order, the display speaking 
   await step(t, 'two officers log in and sign in to Loket 1 and Loket 2', async () => {
     for (const o of OFFICERS) {
       const page = await newPage(`counter${o.counter}`, { width: 1366, height: 768 });
-      await page.goto(baseUrl + '/');
-      await tid(page, 'login-username').fill(o.username);
-      await tid(page, 'login-password').fill(o.password);
-      await tid(page, 'login-password').press('Enter');
-      await tid(page, 'home').waitFor();
+      await loginPage(page, baseUrl, o);
       await tid(page, 'tile-queue').click();
       await tid(page, 'counter-page').waitFor();
       const choice = tid(page, `counter-choice-${o.counter}`);
@@ -401,11 +385,7 @@ test('queue: kiosk tickets, two counters calling in order, the display speaking 
 
   await step(t, 'the supervisor screens: queue settings and statistics', async () => {
     const page = await newPage('admin', { width: 1366, height: 768 });
-    await page.goto(baseUrl + '/');
-    await tid(page, 'login-username').fill(ADMIN.username);
-    await tid(page, 'login-password').fill(ADMIN.password);
-    await tid(page, 'login-password').press('Enter');
-    await tid(page, 'home').waitFor();
+    await loginPage(page, baseUrl, ADMIN);
     await tid(page, 'tile-queue-settings').click();
     await tid(page, 'qs-services').waitFor();
     assert.match(await tid(page, 'qs-counter-1').innerText(), /Siti Rahmawati/);
