@@ -9,11 +9,10 @@ use chrono::{Duration, Utc};
 use loket::printing::jobs::{self, StartRequest};
 use loket::printing::machine::{JobState, Step};
 use loket::App;
-use serde_json::{json, Value};
-use std::path::Path;
+use serde_json::json;
 use support::backends;
 use support::office::{call, staff};
-use support::processes::{self, Backend};
+use support::processes;
 
 const OFFICE: &str = "61.01.09";
 

@@ -12,7 +12,7 @@ use support::backends;
 use support::processes::{self, Backend, Server};
 use support::proxy::{Fault, Proxy};
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 const OFFICE: &str = "61.01.09";

@@ -7,10 +7,10 @@ mod support;
 use chrono::{Duration as Days, Utc};
 use loket::clock::ManualClock;
 use loket::App;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::sync::Arc;
 use support::office::{call, staff};
-use support::processes::{self, Backend};
+use support::processes::{self, Backend, Server};
 
 const OFFICE: &str = "61.01.09";
 
@@ -20,6 +20,24 @@ fn set_up_office(app: &App) -> String {
         "admin_username": "admin", "admin_full_name": "Admin", "admin_password": "rahasia-admin-1"})).unwrap();
     let session = app.call(None, "auth.login", json!({"username": "admin", "password": "rahasia-admin-1"})).unwrap();
     session["token"].as_str().unwrap().to_string()
+}
+
+/// A fresh central on SQLite and an office set up beside it, not yet enrolled.
+struct Site {
+    root: tempfile::TempDir,
+    backend: Backend,
+    central: Server,
+    app: Arc<App>,
+    admin: String,
+}
+
+fn site() -> Site {
+    let root = tempfile::tempdir().unwrap();
+    let backend = Backend::Sqlite(root.path().join("central"));
+    let central = processes::central(&backend, "127.0.0.1:0");
+    let app = App::open(&root.path().join("office")).unwrap();
+    let admin = set_up_office(&app);
+    Site { root, backend, central, app, admin }
 }
 
 #[test]
@@ -79,11 +97,7 @@ fn a_refused_record_waits_in_quarantine_while_the_rest_goes_and_is_resent_when_f
 
 #[test]
 fn a_revoked_device_is_told_so_and_keeps_its_records() {
-    let root = tempfile::tempdir().unwrap();
-    let backend = Backend::Sqlite(root.path().join("central"));
-    let _central = processes::central(&backend, "127.0.0.1:0");
-    let app = App::open(&root.path().join("office")).unwrap();
-    let admin = set_up_office(&app);
+    let Site { root: _root, backend, central: _central, app, admin } = site();
     // A token for another kecamatan is refused by the office before it stores anything.
     let other = processes::enrollment_token(&backend, "61.01.05");
     let e = app.call(Some(&admin), "sync.enroll", json!({"central_url": format!("http://{}", _central.addr), "token": other})).unwrap_err();
@@ -110,11 +124,7 @@ fn a_revoked_device_is_told_so_and_keeps_its_records() {
 
 #[test]
 fn appointments_booked_at_central_reach_the_office_kiosk_and_so_do_cancellations() {
-    let root = tempfile::tempdir().unwrap();
-    let backend = Backend::Sqlite(root.path().join("central"));
-    let _central = processes::central(&backend, "127.0.0.1:0");
-    let app = App::open(&root.path().join("office")).unwrap();
-    let admin = set_up_office(&app);
+    let Site { root: _root, backend, central: _central, app, admin } = site();
     let token = processes::enrollment_token(&backend, OFFICE);
     call(&app, &admin, "sync.enroll", json!({"central_url": format!("http://{}", _central.addr), "token": token}));
 
