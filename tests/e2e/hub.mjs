@@ -161,3 +161,26 @@ export async function createStaff(baseUrl, adminToken, { username, fullName, rol
   await apiCall(baseUrl, 'staff.create', { username, full_name: fullName, roles, initial_password: initial }, adminToken);
   await loginApi(baseUrl, username, initial, password);
 }
+
+/** Waits until the element's text matches `re` (live screens update by themselves). */
+export async function waitText(page, testid, re, timeout = 15_000) {
+  try {
+    await page.waitForFunction(
+      ([id, source, flags]) => new RegExp(source, flags).test(document.querySelector(`[data-testid="${id}"]`)?.textContent ?? ''),
+      [testid, re.source, re.flags],
+      { timeout, polling: 100 },
+    );
+  } catch (e) {
+    const now = await page.getByTestId(testid).first().textContent().catch(() => '(absent)');
+    throw new Error(`${testid} never matched ${re}; it says ${JSON.stringify(now)}`, { cause: e });
+  }
+}
+
+/** Polls `fn` until it returns true, at most `timeout` ms. */
+export async function until(what, fn, timeout = 15_000) {
+  const end = Date.now() + timeout;
+  while (!(await fn())) {
+    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -26,7 +26,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { centralCli, killCentral, startCentral } from './central.mjs';
-import { apiCall, createStaff, initOffice, launchChromium, loginApi, loginPage, openPage, startHub, stepRunner, stopHub } from './hub.mjs';
+import { apiCall, createStaff, initOffice, launchChromium, loginApi, loginPage, openPage, startHub, stepRunner, stopHub, until, waitText } from './hub.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
@@ -77,26 +77,6 @@ const run = stepRunner(async (tag) => {
 const step = run.step;
 const tid = (page, id) => page.getByTestId(id);
 
-async function waitText(page, testid, re, timeout = 15_000) {
-  try {
-    await page.waitForFunction(
-      ([id, source, flags]) => new RegExp(source, flags).test(document.querySelector(`[data-testid="${id}"]`)?.textContent ?? ''),
-      [testid, re.source, re.flags],
-      { timeout, polling: 100 },
-    );
-  } catch (e) {
-    const now = await tid(page, testid).first().textContent().catch(() => '(absent)');
-    throw new Error(`${testid} never matched ${re}; it says ${JSON.stringify(now)}`, { cause: e });
-  }
-}
-
-async function until(what, fn, timeout = 15_000) {
-  const end = Date.now() + timeout;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 function freePort() {
   return new Promise((resolve, reject) => {

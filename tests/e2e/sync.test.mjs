@@ -26,7 +26,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { centralCli, killCentral, startCentral } from './central.mjs';
-import { apiCall, createStaff, launchChromium, initOffice, loginApi, startHub, stopHub, stepRunner, openPage, loginPage } from './hub.mjs';
+import { apiCall, createStaff, launchChromium, initOffice, loginApi, startHub, stopHub, stepRunner, openPage, loginPage, until, waitText } from './hub.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
@@ -78,28 +78,6 @@ const tid = (page, id) => page.getByTestId(id);
 
 const login = (page, who) => loginPage(page, baseUrl, who);
 
-/** Waits until the element's text matches (the header follows the uploader by itself). */
-async function waitText(page, testid, re, timeout = 15_000) {
-  try {
-    await page.waitForFunction(
-      ([id, source, flags]) => new RegExp(source, flags).test(document.querySelector(`[data-testid="${id}"]`)?.textContent ?? ''),
-      [testid, re.source, re.flags],
-      { timeout, polling: 100 },
-    );
-  } catch (e) {
-    const now = await tid(page, testid).first().textContent().catch(() => '(absent)');
-    throw new Error(`${testid} never matched ${re}; it says ${JSON.stringify(now)}`, { cause: e });
-  }
-}
-
-/** Polls `fn` until it returns true. */
-async function until(what, fn, timeout = 15_000) {
-  const end = Date.now() + timeout;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** One statement on a SQLite file (the hub's or central's) with the sqlite3 CLI; returns its output. */
 function sql(db, statement) {
