@@ -46,7 +46,8 @@ pub const PHOTO_BOX_MM: (f32, f32, f32, f32) = (62.6, 11.6, 20.0, 80.0 / 3.0);
 
 /// The personal data printed on the card. Plain data: the caller reads it from the record, the
 /// card is a pure function of it. Text is printed upper case (whitespace runs become one space).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The screen's preview gets the same values (`printing.card_face`), the images as base64.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema, ts_rs::TS)]
 pub struct CardFace {
     /// Province name without the word PROVINSI, e.g. `KALIMANTAN BARAT` (printed `PROVINSI …`).
     pub province: String,
@@ -89,10 +90,28 @@ pub struct CardFace {
     /// Date of issue, `DD-MM-YYYY`.
     pub issue_date: String,
     /// The stored photo: a baseline or progressive JPEG, grey or RGB (the recording desk keeps 300 × 400).
+    #[serde(rename = "photo_base64", serialize_with = "base64_bytes")]
+    #[schemars(rename = "photo_base64", with = "String")]
+    #[ts(rename = "photo_base64", type = "string")]
     pub photo_jpeg: Vec<u8>,
     /// The stored signature: a PNG whose alpha channel is the ink (transparent elsewhere); none
     /// when the applicant cannot sign (nothing is drawn in its place).
+    #[serde(rename = "signature_base64", serialize_with = "base64_opt")]
+    #[schemars(rename = "signature_base64", with = "Option<String>")]
+    #[ts(rename = "signature_base64", type = "string | null")]
     pub signature_png: Option<Vec<u8>>,
+}
+
+fn base64_bytes<S: serde::Serializer>(b: &[u8], s: S) -> std::result::Result<S::Ok, S::Error> {
+    use base64::Engine;
+    s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(b))
+}
+
+fn base64_opt<S: serde::Serializer>(b: &Option<Vec<u8>>, s: S) -> std::result::Result<S::Ok, S::Error> {
+    match b {
+        Some(b) => base64_bytes(b, s),
+        None => s.serialize_none(),
+    }
 }
 
 /// How one card PDF is made.

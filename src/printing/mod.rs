@@ -460,67 +460,6 @@ pub struct PrinterIdRequest {
     pub printer_id: i64,
 }
 
-/// The card face as the screen draws it over its stand-in of the blank: the same values the card
-/// PDF prints (`face_of`), the photo and signature as base64.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema, TS)]
-pub struct CardFaceView {
-    pub province: String,
-    pub regency: String,
-    pub nik: String,
-    pub name: String,
-    pub birth_place: String,
-    pub birth_date: String,
-    pub sex: String,
-    pub blood_type: String,
-    pub address: String,
-    pub rt: String,
-    pub rw: String,
-    pub village: String,
-    pub district: String,
-    pub religion: String,
-    pub marital_status: String,
-    pub occupation: String,
-    pub citizenship: String,
-    pub valid_until: String,
-    pub issue_place: String,
-    pub issue_date: String,
-    /// JPEG, base64.
-    pub photo_base64: String,
-    /// Transparent PNG, base64; None when the applicant cannot sign.
-    pub signature_base64: Option<String>,
-}
-
-impl From<card::CardFace> for CardFaceView {
-    fn from(f: card::CardFace) -> Self {
-        use base64::Engine;
-        let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
-        CardFaceView {
-            photo_base64: b64(&f.photo_jpeg),
-            signature_base64: f.signature_png.as_deref().map(b64),
-            province: f.province,
-            regency: f.regency,
-            nik: f.nik,
-            name: f.name,
-            birth_place: f.birth_place,
-            birth_date: f.birth_date,
-            sex: f.sex,
-            blood_type: f.blood_type,
-            address: f.address,
-            rt: f.rt,
-            rw: f.rw,
-            village: f.village,
-            district: f.district,
-            religion: f.religion,
-            marital_status: f.marital_status,
-            occupation: f.occupation,
-            citizenship: f.citizenship,
-            valid_until: f.valid_until,
-            issue_place: f.issue_place,
-            issue_date: f.issue_date,
-        }
-    }
-}
-
 /// The card preview: the face over a drawn stand-in of the blank (never sent to a printer).
 #[derive(Debug, Clone, Deserialize, JsonSchema, TS)]
 #[serde(deny_unknown_fields)]
@@ -615,7 +554,7 @@ pub fn register_station(r: &mut Registry) {
     });
     r.add_staff("printing.card_face", print, "What a record's card will show, for the screen's preview and the check", |app, _, req: PreviewRequest| {
         let now = app.now();
-        app.store.read(|c| face_of(c, &req.recording_id, now)).map(CardFaceView::from)
+        app.store.read(|c| face_of(c, &req.recording_id, now))
     });
     r.add_staff_file("printing.card_preview", print, "application/pdf", "A record's card face over a stand-in of the blank (PDF, never printed)", |app, _, req: PreviewRequest| {
         let now = app.now();

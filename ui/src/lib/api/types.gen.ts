@@ -122,13 +122,94 @@ export type BoardService = { prefix: string, name: string, waiting: number, };
 
 export type CallResult = { ticket: TicketView, announcement: Announcement, };
 
-export type CardFaceView = { province: string, regency: string, nik: string, name: string, birth_place: string, birth_date: string, sex: string, blood_type: string, address: string, rt: string, rw: string, village: string, district: string, religion: string, marital_status: string, occupation: string, citizenship: string, valid_until: string, issue_place: string, issue_date: string, 
+export type CardFace = { 
 /**
- * JPEG, base64.
+ * Province name without the word PROVINSI, e.g. `KALIMANTAN BARAT` (printed `PROVINSI …`).
+ */
+province: string, 
+/**
+ * Regency or city as the region table names it, with its kind: `KABUPATEN SAMBAS`, `KOTA PONTIANAK`.
+ */
+regency: string, 
+/**
+ * The 16-digit NIK.
+ */
+nik: string, 
+/**
+ * Nama lengkap as on the KK (up to the 100 characters the form accepts).
+ */
+name: string, 
+/**
+ * Tempat lahir, e.g. `SAMBAS`.
+ */
+birth_place: string, 
+/**
+ * Tanggal lahir as printed, `DD-MM-YYYY` (`17-08-2005`).
+ */
+birth_date: string, 
+/**
+ * Jenis kelamin as printed: `LAKI-LAKI` or `PEREMPUAN`.
+ */
+sex: string, 
+/**
+ * Golongan darah as SIAK writes it (`O`, `AB+`, `TIDAK TAHU`); printed `-` when empty.
+ */
+blood_type: string, 
+/**
+ * Alamat: street and number, without RT/RW and the regions below (they have their own rows).
+ */
+address: string, 
+/**
+ * RT, three digits (`001`).
+ */
+rt: string, 
+/**
+ * RW, three digits (`002`).
+ */
+rw: string, 
+/**
+ * Kelurahan/desa name.
+ */
+village: string, 
+/**
+ * Kecamatan name.
+ */
+district: string, 
+/**
+ * Agama, from the SIAK list.
+ */
+religion: string, 
+/**
+ * Status perkawinan, from the SIAK list.
+ */
+marital_status: string, 
+/**
+ * Pekerjaan, from the SIAK list.
+ */
+occupation: string, 
+/**
+ * Kewarganegaraan: `WNI` or `WNA`.
+ */
+citizenship: string, 
+/**
+ * Berlaku hingga: `SEUMUR HIDUP` for a KTP-el, or a date `DD-MM-YYYY`.
+ */
+valid_until: string, 
+/**
+ * Where the card is issued, printed under the photo: the regency without its kind (`SAMBAS`).
+ */
+issue_place: string, 
+/**
+ * Date of issue, `DD-MM-YYYY`.
+ */
+issue_date: string, 
+/**
+ * The stored photo: a baseline or progressive JPEG, grey or RGB (the recording desk keeps 300 × 400).
  */
 photo_base64: string, 
 /**
- * Transparent PNG, base64; None when the applicant cannot sign.
+ * The stored signature: a PNG whose alpha channel is the ink (transparent elsewhere); none
+ * when the applicant cannot sign (nothing is drawn in its place).
  */
 signature_base64: string | null, };
 
@@ -947,7 +1028,7 @@ export interface Commands {
   "intake.save_applicant": { request: Biodata; response: SaveApplicantResult };
   "printing.approve_reprint": { request: JobIdRequest; response: JobView };
   "printing.cancel": { request: JobIdRequest; response: JobView };
-  "printing.card_face": { request: PreviewRequest; response: CardFaceView };
+  "printing.card_face": { request: PreviewRequest; response: CardFace };
   "printing.confirm": { request: JobIdRequest; response: JobView };
   "printing.job": { request: JobIdRequest; response: JobView };
   "printing.printer_save": { request: CardPrinter; response: CardPrinter };
