@@ -93,5 +93,6 @@ pub fn registry() -> Registry {
     crate::stock::register(&mut r);
     crate::printing::register(&mut r);
     crate::handover::register(&mut r);
+    crate::suket::register(&mut r);
     r
 }

@@ -19,6 +19,7 @@ pub mod settings;
 pub mod setup;
 pub mod stock;
 pub mod store;
+pub mod suket;
 pub mod sync;
 pub mod thermal;
 

@@ -1,7 +1,9 @@
-//! Hand-over (pengambilan) on a real SQLite file: where a card is, every refusal with its field, a
-//! representative with a scanned power of attorney and a signature, the pickup receipt over HTTP
-//! (pdftotext, zbarimg), an applicant collecting in person, the previous card superseded, the
-//! uncollected list as the clock moves, and the kiosk's status.
+//! Hand-over (pengambilan) and Suket on a real SQLite file: where a card is, every refusal with its
+//! field, a representative with a scanned power of attorney and a signature, the pickup receipt over
+//! HTTP (pdftotext, zbarimg), an applicant collecting in person, the previous card superseded, the
+//! uncollected list as the clock moves, and the kiosk's status; the Suket policy, its letter and
+//! sealed QR (checked at the kiosk, forged and expired ones told apart), reprints, withdrawal, the
+//! expiring and exchange lists, and the card superseding the letter.
 
 mod common;
 
@@ -261,10 +263,12 @@ fn a_representative_collects_with_a_power_of_attorney_and_gets_a_receipt() {
     assert_eq!(mime, "application/pdf");
     assert!(scan_len > 20);
     assert!(sig.starts_with(b"\x89PNG"));
-    // Timeline, audit; no outbox row (central has no hand-over record yet).
+    // Timeline, audit, and the event for central.
     assert_eq!(k.count("SELECT COUNT(*) FROM application_event WHERE note = 'KTP-el diserahkan kepada BUDI HARTONO (ayah, NIK 6101091503780002)'"), 1);
     assert_eq!(k.count("SELECT COUNT(*) FROM audit_log WHERE action = 'card_handed_over'"), 1);
-    assert_eq!(k.count("SELECT COUNT(*) FROM outbox"), outbox_before);
+    assert_eq!(k.count("SELECT COUNT(*) FROM outbox"), outbox_before + 1);
+    assert_eq!(k.count("SELECT COUNT(*) FROM outbox WHERE kind = 'issuance_event' AND json_extract(payload, '$.event') = 'card_handed_over'
+        AND json_extract(payload, '$.collector') = 'representative' AND json_extract(payload, '$.serial') = 'KTP-0105'"), 1);
     // The lookup and the kiosk both know.
     let after = k.lookup(&number);
     assert_eq!(after["items"][0]["card"]["status"], "handed_over");
@@ -367,4 +371,217 @@ fn cards_nobody_collected_are_listed_oldest_first_with_the_number_to_call() {
     assert_eq!(k.o.call(&sup, "handover.settings_save", json!({"uncollected_days": 7})).unwrap()["uncollected_days"], 7);
     assert_eq!(names(&list(None)), ["SITI AMINAH", "AGUS SALIM"]);
     assert_eq!(k.o.call(&sup, "handover.settings_get", json!({})).unwrap()["uncollected_days"], 7);
+}
+
+// ---- Suket ------------------------------------------------------------------------------------
+
+impl Counter {
+    fn sari(&self) -> String {
+        self.o.login("sari", PASSWORD)
+    }
+
+    fn suket_on(&self) {
+        self.o.call(&self.sari(), "suket.policy_save", json!({"enabled": true, "letterhead": "Pemerintah Kabupaten Sambas\nDinas Kependudukan dan Pencatatan Sipil",
+            "signer_title": "Petugas Pelayanan", "signer_name": ""})).unwrap();
+    }
+
+    fn suket(&self, i: usize) -> loket::Result<Value> {
+        self.o.call(&self.kasih(), "suket.issue", json!({"recording_id": self.recordings[i]}))
+    }
+
+    fn verify(&self, token: Option<&str>, qr: &str) -> Value {
+        self.o.app.call(token, "suket.verify", json!({"qr": qr})).unwrap()
+    }
+}
+
+/// The letter fetched over HTTP: its words (pdftotext) and its QR (pdftoppm, zbarimg).
+fn letter(k: &Counter, hub: &common::Hub, id: &str, dir: &std::path::Path) -> (String, String) {
+    let r = common::http().get(format!("{}/api/v1/files/suket.letter?suket_id={id}", hub.url)).bearer_auth(k.kasih()).send().unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let pdf = dir.join("suket.pdf");
+    std::fs::write(&pdf, r.bytes().unwrap()).unwrap();
+
+    let text = String::from_utf8(std::process::Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap().stdout).unwrap();
+    let png = dir.join("suket");
+    assert!(std::process::Command::new("pdftoppm").args(["-png", "-r", "150", "-singlefile"]).arg(&pdf).arg(&png).status().unwrap().success());
+    let qr = std::process::Command::new("zbarimg").args(["-q", "--raw"]).arg(png.with_extension("png")).output().unwrap();
+    (text.split_whitespace().collect::<Vec<_>>().join(" "), String::from_utf8_lossy(&qr.stdout).trim().to_string())
+}
+
+#[test]
+fn a_suket_is_refused_with_its_reason_and_nothing_is_written() {
+    let k = counter(PEOPLE, 4, 2);
+    let refused = |r: loket::Result<Value>, field: &str, words: &str| {
+        let e = r.unwrap_err();
+        assert_eq!(e.field.as_deref(), Some(field), "{e:?}");
+        assert!(e.message.contains(words), "{field}: {}", e.message);
+    };
+    // The policy is off until a supervisor turns it on; only a manager may.
+    refused(k.suket(3), "enabled", "dimatikan");
+    let e = k.o.call(&k.kasih(), "suket.policy_save", json!({"enabled": true, "letterhead": "X", "signer_title": "Y", "signer_name": ""})).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Forbidden);
+    let save = |v: Value| k.o.call(&k.sari(), "suket.policy_save", v);
+    refused(save(json!({"enabled": true, "letterhead": " \n ", "signer_title": "Petugas", "signer_name": ""})), "letterhead", "Kop surat");
+    refused(save(json!({"enabled": true, "letterhead": "A\nB\nC\nD\nE", "signer_title": "Petugas", "signer_name": ""})), "letterhead", "4 baris");
+    refused(save(json!({"enabled": true, "letterhead": "DINAS", "signer_title": "", "signer_name": ""})), "signer_title", "Jabatan");
+    assert_eq!(k.o.call(&k.kasih(), "suket.policy_get", json!({})).unwrap()["enabled"], false, "a refused save changes nothing");
+    k.suket_on();
+    let policy = k.o.call(&k.kasih(), "suket.policy_get", json!({})).unwrap();
+    assert_eq!(policy["letterhead"], "PEMERINTAH KABUPATEN SAMBAS\nDINAS KEPENDUDUKAN DAN PENCATATAN SIPIL");
+
+    // Not recorded yet, failed at central, or a card already printed.
+    let (in_progress, failed) = (k.recordings[2].clone(), k.recordings[3].clone());
+    k.o.app.store.write(move |c| {
+        c.execute("UPDATE recording SET status = 'in_progress' WHERE id = ?1", [&in_progress])?;
+        c.execute("UPDATE recording SET status = 'enroll_failure' WHERE id = ?1", [&failed])?;
+        Ok(())
+    }).unwrap();
+    refused(k.suket(2), "recording_id", "belum selesai");
+    refused(k.suket(3), "recording_id", "ENROLL_FAILURE");
+    k.print(0, "KTP-0101", false);
+    refused(k.suket(0), "recording_id", "serahkan kartunya");
+    refused(k.o.call(&k.kasih(), "suket.issue", json!({"recording_id": "tidak-ada"})), "recording_id", "tidak ditemukan");
+    assert_eq!(k.count("SELECT COUNT(*) FROM suket"), 0, "nothing written");
+
+    // One in force per NIK: a second is refused, naming the first.
+    let s = k.suket(1).unwrap();
+    refused(k.suket(1), "recording_id", s["number"].as_str().unwrap());
+    // Withdrawing takes a reason and a manager.
+    let e = k.o.call(&k.kasih(), "suket.withdraw", json!({"suket_id": s["id"], "reason": "salah data"})).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Forbidden);
+    refused(k.o.call(&k.sari(), "suket.withdraw", json!({"suket_id": s["id"], "reason": " "})), "reason", "Alasan");
+    let w = k.o.call(&k.sari(), "suket.withdraw", json!({"suket_id": s["id"], "reason": "Salah tanggal lahir"})).unwrap();
+    assert_eq!((w["state"].as_str(), w["ended_reason"].as_str()), (Some("withdrawn"), Some("Salah tanggal lahir")));
+    refused(k.o.call(&k.sari(), "suket.withdraw", json!({"suket_id": s["id"], "reason": "Sekali lagi"})), "suket_id", "ditarik");
+    refused(k.o.call(&k.kasih(), "suket.reprint", json!({"suket_id": s["id"]})), "suket_id", "ditarik");
+    // After a withdrawal a corrected letter can be issued.
+    let again = k.suket(1).unwrap();
+    assert_ne!(again["number"], s["number"]);
+    assert_eq!(k.count("SELECT COUNT(*) FROM suket"), 2);
+}
+
+#[test]
+fn a_suket_letter_carries_a_sealed_qr_the_kiosk_checks() {
+    let k = counter(PEOPLE, 2, 0);
+    k.suket_on();
+    let outbox_before = k.count("SELECT COUNT(*) FROM outbox");
+    let s = k.suket(0).unwrap();
+    // Recorded on 23 November 2026 (WIB), the seeded office's day: valid six months.
+    assert_eq!(s["number"], "SKT-610109-2026-00001");
+    assert_eq!(s["state"], "valid");
+    assert_eq!(s["prints"], 1);
+    let today = k.o.app.now().with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap()).date_naive();
+    let until = today.checked_add_months(chrono::Months::new(6)).unwrap();
+    assert_eq!(s["valid_until"], until.to_string());
+    assert_eq!(s["days_left"], (until - today).num_days());
+    assert_eq!(k.suket(1).unwrap()["number"], "SKT-610109-2026-00002", "numbered in sequence");
+    assert_eq!(k.count("SELECT COUNT(*) FROM outbox WHERE kind = 'issuance_event' AND json_extract(payload, '$.event') = 'suket_issued'"), 2);
+    assert_eq!(k.count("SELECT COUNT(*) FROM outbox"), outbox_before + 2);
+    assert_eq!(k.count("SELECT COUNT(*) FROM application_event WHERE note LIKE 'Suket SKT-610109-2026-00001 diterbitkan%'"), 1);
+    // The counter's lookup shows the letter beside the card's state.
+    let found = k.lookup("6101091708050001");
+    assert_eq!(found["items"][0]["suket"]["number"], "SKT-610109-2026-00001");
+
+    let hub = common::hub(k.o.app.clone());
+    let dir = tempfile::tempdir().unwrap();
+    let id = s["id"].as_str().unwrap();
+    let (text, qr) = letter(&k, &hub, id, dir.path());
+    for needle in ["PEMERINTAH KABUPATEN SAMBAS", "SURAT KETERANGAN PENGGANTI KTP-EL", "Nomor: SKT-610109-2026-00001", "RUDI HARTONO", "6101091708050001",
+        "SAMBAS, 17-08-2005", "LAKI-LAKI", "6 (enam) bulan", "bukan tanda tangan elektronik Dukcapil", "Petugas Pelayanan"] {
+        assert!(text.contains(needle), "{needle} not in {text}");
+    }
+    assert!(!text.contains("Cetakan ke-"), "the first print says nothing of prints");
+    assert!(qr.starts_with("LOKET-SKT1|SKT-610109-2026-00001|6101091708050001|"), "{qr}");
+
+    // The kiosk (no login): genuine and valid, the NIK masked, no photo.
+    let kiosk = k.verify(None, &qr);
+    assert_eq!((kiosk["genuine"].as_bool(), kiosk["state"].as_str()), (Some(true), Some("valid")), "{kiosk}");
+    assert_eq!(kiosk["nik"], "610109******0001");
+    assert_eq!(kiosk["full_name"], "RUDI HARTONO");
+    assert!(kiosk["photo_base64"].is_null());
+    assert!(kiosk["message"].as_str().unwrap().contains("BERLAKU sampai"));
+    // Staff see the whole NIK and the photo to compare.
+    let staff = k.verify(Some(&k.kasih()), &qr);
+    assert_eq!(staff["nik"], "6101091708050001");
+    assert!(staff["photo_base64"].as_str().unwrap().len() > 1000);
+    // Altered (a later date, another NIK) or made up: not genuine; something else: not a Suket.
+    for forged in [qr.replace(&until.format("%Y%m%d").to_string(), "20991231"), qr.replace("6101091708050001", "6101091708050002"),
+        "LOKET-SKT1|SKT-610109-2026-00009|6101091708050001|20270101|AAAAAAAAAAAAAAAAAAAAAA".to_string()] {
+        let v = k.verify(None, &forged);
+        assert_eq!(v["genuine"], false, "{forged}");
+        assert!(v["message"].as_str().unwrap().contains("TIDAK ASLI"), "{v}");
+        assert!(v["full_name"].is_null(), "nothing of the holder is shown");
+    }
+    assert!(k.verify(None, "BP-610109-20261123-0007")["message"].as_str().unwrap().contains("bukan kode QR Suket"));
+    let e = k.o.app.call(None, "suket.verify", json!({"qr": " "})).unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("qr"));
+
+    // A reprint: the same number and QR, counted, and the letter says so.
+    assert_eq!(k.o.call(&k.kasih(), "suket.reprint", json!({"suket_id": id})).unwrap()["prints"], 2);
+    let (text, qr2) = letter(&k, &hub, id, dir.path());
+    assert!(text.contains("Cetakan ke-2"), "{text}");
+    assert_eq!(qr2, qr);
+    assert_eq!(k.count("SELECT COUNT(*) FROM outbox WHERE json_extract(payload, '$.event') = 'suket_reprinted'"), 1);
+
+    // The register and the expiring list as the months pass.
+    let reg = k.o.call(&k.kasih(), "suket.register", json!({})).unwrap();
+    assert_eq!((reg["counts"]["valid"].as_i64(), reg["counts"]["prints"].as_i64()), (Some(2), Some(3)));
+    let expiring = |days: Option<u32>| k.o.call(&k.kasih(), "suket.expiring", json!({"days": days})).unwrap()["items"].as_array().unwrap().len();
+    assert_eq!(expiring(None), 0);
+    k.o.clock.advance(chrono::Duration::days((until - today).num_days() - 10));
+    assert_eq!(expiring(None), 2, "ten days left: on the list");
+    assert_eq!(expiring(Some(7)), 0);
+    k.o.clock.advance(chrono::Duration::days(11));
+    assert_eq!(expiring(None), 0);
+    let v = k.verify(None, &qr);
+    assert_eq!((v["genuine"].as_bool(), v["state"].as_str()), (Some(true), Some("expired")), "{v}");
+    assert!(v["message"].as_str().unwrap().contains("SUDAH HABIS"));
+    let reg = k.o.call(&k.kasih(), "suket.register", json!({"state": "expired"})).unwrap();
+    assert_eq!((reg["counts"]["expired"].as_i64(), reg["items"].as_array().unwrap().len()), (Some(2), 2));
+    let e = k.o.call(&k.kasih(), "suket.reprint", json!({"suket_id": id})).unwrap_err();
+    assert!(e.message.contains("habis masa berlaku"), "{}", e.message);
+    // An expired letter does not block a new one; the old one ends as expired.
+    let renewed = k.suket(0).unwrap();
+    assert_eq!(renewed["state"], "valid");
+    assert_eq!(k.count(&format!("SELECT COUNT(*) FROM suket WHERE id = '{id}' AND state = 'expired' AND ended_at IS NOT NULL")), 1);
+}
+
+#[test]
+fn the_card_handed_over_supersedes_the_suket_and_the_exchange_list_calls_the_holder() {
+    let k = counter(PEOPLE, 2, 2);
+    k.suket_on();
+    let first = k.suket(0).unwrap();
+    k.suket(1).unwrap();
+    let exchange = || k.o.call(&k.kasih(), "suket.exchange", json!({})).unwrap()["items"].as_array().unwrap().iter()
+        .map(|i| i["full_name"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert!(exchange().is_empty(), "no card printed yet");
+    k.print(0, "KTP-0101", false);
+    assert_eq!(exchange(), ["RUDI HARTONO"]);
+    let hub = common::hub(k.o.app.clone());
+    let dir = tempfile::tempdir().unwrap();
+    let (_, qr) = letter(&k, &hub, first["id"].as_str().unwrap(), dir.path());
+
+    let h = k.issue(json!({"recording_id": k.recordings[0], "collector": "applicant", "signature_png_base64": signature()})).unwrap();
+    assert!(exchange().is_empty());
+    let s = k.o.call(&k.kasih(), "suket.get", json!({"suket_id": first["id"]})).unwrap();
+    assert_eq!(s["state"], "superseded");
+    let v = k.verify(None, &qr);
+    assert_eq!((v["genuine"].as_bool(), v["state"].as_str()), (Some(true), Some("superseded")));
+    assert!(v["message"].as_str().unwrap().contains("KTP-el sudah diterima"));
+    assert_eq!(k.count(&format!("SELECT COUNT(*) FROM suket WHERE handover_id = '{}'", h["id"].as_str().unwrap())), 1);
+    assert_eq!(k.count("SELECT COUNT(*) FROM outbox WHERE json_extract(payload, '$.event') = 'suket_superseded'
+        AND json_extract(payload, '$.suket_number') = 'SKT-610109-2026-00001'"), 1);
+    // The other holder's letter is untouched; a card holder gets no new letter.
+    assert_eq!(k.o.call(&k.kasih(), "suket.register", json!({"state": "valid"})).unwrap()["items"].as_array().unwrap().len(), 1);
+    let e = k.suket(0).unwrap_err();
+    assert!(e.message.contains("sudah menerima KTP-el"), "{}", e.message);
+    // The pickup receipt has the collector's signature drawn on it (an image in the PDF).
+    let r = common::http().get(format!("{}/api/v1/files/handover.receipt?handover_id={}", hub.url, h["id"].as_str().unwrap()))
+        .bearer_auth(k.kasih()).send().unwrap();
+    let pdf = dir.path().join("receipt.pdf");
+    std::fs::write(&pdf, r.bytes().unwrap()).unwrap();
+
+    let images = String::from_utf8(std::process::Command::new("pdfimages").arg("-list").arg(&pdf).output().unwrap().stdout).unwrap();
+    assert!(images.lines().count() >= 3, "the signature is an image on the receipt: {images}");
 }

@@ -5,16 +5,20 @@
 
 
 use printpdf::{
-    BuiltinFont, Color, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb,
+    BuiltinFont, Color, CurTransMat, Mm, Op, XObjectTransform, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb,
     TextItem, WindingOrder,
 };
 use qrcode::{EcLevel, QrCode};
 
+use super::images;
 use crate::error::{Error, Result};
 use crate::thermal::{to_ascii, Align};
 
 /// Points per millimetre.
 pub(crate) const MM: f32 = 72.0 / 25.4;
+/// A4 portrait, in points (210 × 297 mm).
+pub(crate) const A4_W: f32 = 210.0 * MM;
+pub(crate) const A4_H: f32 = 297.0 * MM;
 /// A5 portrait, in points (148 × 210 mm).
 pub(crate) const A5_W: f32 = 148.0 * MM;
 pub(crate) const A5_H: f32 = 210.0 * MM;
@@ -99,6 +103,13 @@ impl Style {
 enum Item {
     Text { x: f32, baseline: f32, text: String, face: Face, size: f32 },
     Rect { x: f32, top: f32, w: f32, h: f32 },
+    Image { x: f32, top: f32, w: f32, h: f32, image: Picture },
+}
+
+/// An image checked when it was placed: a JPEG photo (passed through) or a signature.
+enum Picture {
+    Jpeg(Vec<u8>, images::JpegInfo),
+    Ink(printpdf::RawImage),
 }
 
 /// One page being laid out.
@@ -192,6 +203,22 @@ impl Canvas {
         Ok(module)
     }
 
+    /// A JPEG photo fitted (aspect kept, centred) into the box; returns the box it took.
+    pub fn photo(&mut self, jpeg: &[u8], field: &str, area: (f32, f32, f32, f32)) -> Result<(f32, f32, f32, f32)> {
+        let info = images::jpeg_info(jpeg).ok_or_else(|| Error::field(field, "Foto harus berkas JPEG yang utuh."))?;
+        let (x, top, w, h) = images::fit_box(area, f32::from(info.width) / f32::from(info.height));
+        self.items.push(Item::Image { x, top, w, h, image: Picture::Jpeg(jpeg.to_vec(), info) });
+        Ok((x, top, w, h))
+    }
+
+    /// A signature PNG fitted into the box.
+    pub fn signature(&mut self, png: &[u8], field: &str, area: (f32, f32, f32, f32)) -> Result<()> {
+        let ink = images::signature_image(png, field)?;
+        let (x, top, w, h) = images::fit_box(area, ink.width as f32 / ink.height as f32);
+        self.items.push(Item::Image { x, top, w, h, image: Picture::Ink(ink) });
+        Ok(())
+    }
+
     /// Every rectangle drawn so far as (x, top, w, h).
     #[cfg(test)]
     pub fn rects(&self) -> Vec<(f32, f32, f32, f32)> {
@@ -199,7 +226,7 @@ impl Canvas {
             .iter()
             .filter_map(|i| match i {
                 Item::Rect { x, top, w, h } => Some((*x, *top, *w, *h)),
-                Item::Text { .. } => None,
+                Item::Text { .. } | Item::Image { .. } => None,
             })
             .collect()
     }
@@ -208,6 +235,7 @@ impl Canvas {
     pub fn into_pdf(self, title: &str) -> Vec<u8> {
         let h = self.height;
         let black = Color::Rgb(Rgb { r: 0.0, g: 0.0, b: 0.0, icc_profile: None });
+        let mut doc = PdfDocument::new(&to_ascii(title));
         let mut ops = Vec::with_capacity(self.items.len() * 5 + 1);
         ops.push(Op::SetFillColor { col: black });
         for item in self.items {
@@ -230,12 +258,21 @@ impl Canvas {
                         winding_order: Some(WindingOrder::NonZero),
                     },
                 }),
+                Item::Image { x, top, w, h: ih, image } => {
+                    let id = match &image {
+                        Picture::Jpeg(bytes, info) => doc.add_xobject(&images::jpeg_xobject(bytes, info)),
+                        Picture::Ink(raw) => doc.add_image(raw),
+                    };
+                    ops.push(Op::SaveGraphicsState);
+                    ops.push(Op::SetTransformationMatrix { matrix: CurTransMat::Raw([w, 0.0, 0.0, ih, x, h - top - ih]) });
+                    ops.push(Op::UseXobject { id, transform: XObjectTransform { no_auto_scale: true, ..Default::default() } });
+                    ops.push(Op::RestoreGraphicsState);
+                }
             }
         }
         let page = PdfPage::new(Mm(self.width / MM), Mm(self.height / MM), ops);
         let mut warnings = Vec::new();
-        let bytes =
-            PdfDocument::new(&to_ascii(title)).with_pages(vec![page]).save(&PdfSaveOptions::default(), &mut warnings);
+        let bytes = doc.with_pages(vec![page]).save(&PdfSaveOptions::default(), &mut warnings);
         if !warnings.is_empty() {
             tracing::debug!(?warnings, "printpdf warnings while writing a document");
         }

@@ -1,5 +1,5 @@
-//! Printed papers for applicants: the return slip (what is missing), the recording receipt and the
-//! pickup receipt.
+//! Printed papers for applicants: the return slip (what is missing), the recording receipt, the
+//! pickup receipt, and the Suket letter (A4, [`suket_pdf`]).
 //!
 //! Each paper comes two ways from the same data:
 //! - an A5 portrait PDF for the office's laser/inkjet printer ([`return_slip_pdf_a5`],
@@ -13,11 +13,13 @@
 //! caller. Text is reduced to printable ASCII ([`to_ascii`](crate::thermal::to_ascii)) because the
 //! PDFs use the base-14 Helvetica and Courier (WinAnsi) and roll printers their ASCII code page.
 
+pub(crate) mod images;
 pub(crate) mod layout;
 mod paper;
 mod pickup;
 mod receipt;
 mod return_slip;
+mod suket;
 mod thermal_fields;
 
 
@@ -86,4 +88,5 @@ mod tests {
 }
 pub use pickup::{pickup_pdf_a5, pickup_thermal, PickupReceipt};
 pub use receipt::{receipt_pdf_a5, receipt_thermal, RecordingReceipt};
+pub use suket::{suket_pdf, SuketLetter};
 pub use return_slip::{return_slip_pdf_a5, return_slip_thermal, MissingItem, ReturnSlip};

@@ -6,7 +6,7 @@
 //! fit the page at full size is laid out again a little smaller (see [`fit`]); past the smallest
 //! scale it is refused rather than clipped or spilled onto a second page.
 
-use super::layout::{text_width, Canvas, Face, Style, A5_H, A5_W, MM};
+use super::layout::{text_width, Canvas, Face, Style, A4_H, A4_W, A5_H, A5_W, MM};
 use crate::error::{Error, Result};
 use crate::thermal::to_ascii;
 
@@ -62,7 +62,13 @@ impl Paper {
         Paper { canvas: Canvas::new(A5_W, A5_H), k, y: TOP, x: SIDE, w: A5_W - 2.0 * SIDE }
     }
 
-    fn style(&self, face: Face, size: f32) -> Style {
+    /// An A4 letter: wider margins, as an office letter has them.
+    pub fn a4(k: f32) -> Self {
+        let side = 20.0 * MM;
+        Paper { canvas: Canvas::new(A4_W, A4_H), k, y: 15.0 * MM, x: side, w: A4_W - 2.0 * side }
+    }
+
+    pub fn style(&self, face: Face, size: f32) -> Style {
         Style::new(face, size * self.k)
     }
 
@@ -73,7 +79,7 @@ impl Paper {
 
     /// Whether everything so far is above the bottom margin.
     pub fn fits(&self) -> bool {
-        self.y <= A5_H - BOTTOM
+        self.y <= self.canvas.height - BOTTOM
     }
 
     /// Letterhead: the office name (bold, centred, wrapped evenly), its address, then the double
@@ -274,7 +280,7 @@ impl Paper {
     /// The bottom of the paper in two columns, as on an Indonesian office letter: on the left a
     /// headed, numbered list (what to do next, notes); on the right the officer's signature block:
     /// role, room to sign, a line, and the name under it.
-    pub fn list_and_signature(&mut self, heading: &str, items: &[String], role: &str, name: &str) {
+    pub fn list_and_signature(&mut self, heading: &str, items: &[String], role: &str, name: &str) -> Result<()> {
         let gutter = 8.0 * MM;
         let sw = 0.36 * self.w;
         let lw = self.w - sw - gutter;
@@ -284,17 +290,73 @@ impl Paper {
             let y = self.heading_in(self.y, self.x, lw, heading);
             self.numbered_in(y, self.x, lw, items)
         };
-
-        let sx = self.x + self.w - sw;
-        let body = self.style(Face::Regular, BODY).center();
         // Level with the heading's text on the left.
-        let mut y = self.canvas.text(self.y, sx, sw, role, body);
-        y += 16.0 * MM * self.k;
-        self.canvas.rule(sx, y, sw, 0.5);
+        let right = self.signature_in(self.x + self.w - sw, sw, role, name, None)?;
+        self.y = left.max(right);
+        Ok(())
+    }
+
+    /// A paragraph of body text, wrapped to the column.
+    pub fn paragraph(&mut self, text: &str) {
+        let s = self.style(Face::Regular, BODY);
+        self.y = self.canvas.text(self.y, self.x, self.w, text, s);
+        self.gap(6.0);
+    }
+
+    /// A headed, numbered list across the whole column.
+    pub fn numbered(&mut self, heading: &str, items: &[String]) {
+        if items.is_empty() {
+            return;
+        }
+        let y = self.heading_in(self.y, self.x, self.w, heading);
+        self.y = self.numbered_in(y, self.x, self.w, items);
+        self.gap(8.0);
+    }
+
+    /// One signature block in the column `[x, x + w]`: the role, room to sign (with the drawn
+    /// signature in it when there is one), a line, the name. Returns its bottom.
+    fn signature_in(&mut self, x: f32, w: f32, role: &str, name: &str, drawn: Option<(&[u8], &str)>) -> Result<f32> {
+        let body = self.style(Face::Regular, BODY).center();
+        let mut y = self.canvas.text(self.y, x, w, role, body);
+        let room = 16.0 * MM * self.k;
+        if let Some((png, field)) = drawn {
+            self.canvas.signature(png, field, (x + 0.1 * w, y + 1.0 * MM, 0.8 * w, room - 2.0 * MM))?;
+        }
+        y += room;
+        self.canvas.rule(x, y, w, 0.5);
         y += 0.5 + 2.5 * self.k;
         let nm = self.style(Face::Bold, BODY).center();
-        let right = self.canvas.text(y, sx, sw, name, nm);
+        Ok(self.canvas.text(y, x, w, name, nm))
+    }
+
+    /// Two signature blocks side by side, as on a receipt both sides sign: who received (their
+    /// signature drawn on the pad) on the left, the officer on the right.
+    pub fn two_signatures(&mut self, left: (&str, &str, Option<(&[u8], &str)>), right: (&str, &str)) -> Result<()> {
+        let sw = 0.4 * self.w;
+        let a = self.signature_in(self.x, sw, left.0, left.1, left.2)?;
+        let b = self.signature_in(self.x + self.w - sw, sw, right.0, right.1, None)?;
+        self.y = a.max(b);
+        Ok(())
+    }
+
+    /// The end of a letter: the QR code with its explanation on the left, the place and date over
+    /// the signature block on the right.
+    pub fn qr_and_signature(&mut self, qr: (&str, &str), place_date: &str, role: &str, name: &str) -> Result<()> {
+        let gutter = 8.0 * MM;
+        let sw = 0.38 * self.w;
+        let q = (QR_MM * self.k).max(QR_MIN_MM) * MM;
+        let top = self.y;
+        self.canvas.qr(qr.0, self.x, top + 1.5 * MM, q)?;
+        let note = self.style(Face::Regular, 7.5);
+        let tx = self.x + q + 5.0 * MM;
+        let text_w = self.w - sw - gutter - q - 5.0 * MM;
+        let left = (top + 1.5 * MM + q).max(self.canvas.text(top + 1.5 * MM, tx, text_w, qr.1, note));
+        let sx = self.x + self.w - sw;
+        let body = self.style(Face::Regular, BODY).center();
+        self.y = self.canvas.text(top, sx, sw, place_date, body) + 1.0 * self.k;
+        let right = self.signature_in(sx, sw, role, name, None)?;
         self.y = left.max(right);
+        Ok(())
     }
 
     /// A small centred line at the end, over a thin rule.
@@ -307,7 +369,7 @@ impl Paper {
     }
 }
 
-/// Lay a paper out at the largest scale at which it fits one A5 page.
+/// Lay a paper out at the largest scale at which it fits its one page.
 /// `field` names what the officer can shorten when even the smallest scale does not fit.
 pub(crate) fn fit(field: &str, build: impl Fn(f32) -> Result<Paper>) -> Result<Paper> {
     for k in SCALES {
@@ -316,7 +378,7 @@ pub(crate) fn fit(field: &str, build: impl Fn(f32) -> Result<Paper>) -> Result<P
             return Ok(p);
         }
     }
-    Err(Error::field(field, "Isi dokumen terlalu panjang untuk satu halaman A5. Persingkat catatannya."))
+    Err(Error::field(field, "Isi dokumen terlalu panjang untuk satu halaman. Persingkat catatannya."))
 }
 
 #[cfg(test)]

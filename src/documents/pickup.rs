@@ -30,6 +30,13 @@ pub struct PickupReceipt {
     pub staff_name: String,
     pub qr_payload: String,
     pub notes: Vec<String>,
+    /// The collector's signature from the pad (PNG), drawn over their name.
+    #[serde(skip)]
+    #[ts(skip)]
+    #[schemars(skip)]
+    pub signature_png: Option<Vec<u8>>,
+    /// The name under the collector's signature.
+    pub collector_name: String,
 }
 
 const TITLE: &str = "TANDA TERIMA PENGAMBILAN KTP-EL";
@@ -50,7 +57,9 @@ pub fn pickup_pdf_a5(r: &PickupReceipt) -> Result<Vec<u8>> {
             Row { label: "Diterima oleh", value: &r.collector, face: Face::Bold },
         ];
         p.table(&rows, Some((&r.qr_payload, "Kode bukti perekaman")))?;
-        p.list_and_signature("Catatan", &r.notes, "Petugas yang menyerahkan,", &r.staff_name);
+        p.numbered("Catatan", &r.notes);
+        let drawn = r.signature_png.as_deref().map(|png| (png, "signature_png"));
+        p.two_signatures(("Yang menerima,", &r.collector_name, drawn), ("Petugas yang menyerahkan,", &r.staff_name))?;
         Ok(p)
     })?;
     Ok(paper.canvas.into_pdf(&format!("Tanda terima pengambilan KTP-el {}", r.receipt_number.trim())))

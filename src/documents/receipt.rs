@@ -57,7 +57,7 @@ pub fn receipt_pdf_a5(r: &RecordingReceipt) -> Result<Vec<u8>> {
             ],
             Some((&r.qr_payload, "Kode verifikasi bukti perekaman")),
         )?;
-        p.list_and_signature("Catatan", &notes, "Petugas perekaman,", &r.operator_name);
+        p.list_and_signature("Catatan", &notes, "Petugas perekaman,", &r.operator_name)?;
         Ok(p)
     })?;
     Ok(paper.canvas.into_pdf(&format!("Bukti perekaman KTP-el {}", r.receipt_number.trim())))

@@ -93,7 +93,7 @@ pub fn return_slip_pdf_a5(s: &ReturnSlip) -> Result<Vec<u8>> {
         )?;
         p.heading("Dokumen yang belum lengkap");
         p.items_table(&rows);
-        p.list_and_signature("Yang perlu dilakukan", &steps, "Petugas loket,", &s.officer_name);
+        p.list_and_signature("Yang perlu dilakukan", &steps, "Petugas loket,", &s.officer_name)?;
         if let Some(f) = s.footer.as_deref().filter(|f| !f.trim().is_empty()) {
             p.footer(f);
         }

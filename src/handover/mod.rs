@@ -5,8 +5,7 @@
 //! one hand-over row, the timeline, the audit row in one transaction; the pickup receipt; the list of
 //! printed cards nobody collected.
 //!
-//! Central has no record kind for a hand-over yet, so nothing is queued for it (the outbox only
-//! carries kinds central accepts).
+//! Each hand-over goes to central as an `issuance_event`; it supersedes the holder's Suket too.
 
 mod state;
 
@@ -44,6 +43,8 @@ pub struct HandoverCandidate {
     /// The photo taken at recording (JPEG, base64), to compare with the person at the counter.
     pub photo_base64: Option<String>,
     pub card: CardState,
+    /// The holder's Suket in force (or the latest one), if any.
+    pub suket: Option<crate::suket::SuketView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema, TS)]
@@ -58,7 +59,7 @@ pub struct LookupRequest {
     pub query: String,
 }
 
-fn candidate(conn: &Connection, recording_id: &str) -> Result<HandoverCandidate> {
+fn candidate(conn: &Connection, recording_id: &str, now: chrono::DateTime<chrono::Utc>) -> Result<HandoverCandidate> {
     let (receipt, number, kind, name, nik, mobile, photo): (Option<String>, String, String, String, String, String, Option<Vec<u8>>) = conn
         .query_row(
             "SELECT r.receipt_number, a.number, a.kind, p.full_name, p.nik, p.mobile, r.photo
@@ -74,10 +75,11 @@ fn candidate(conn: &Connection, recording_id: &str) -> Result<HandoverCandidate>
         application_number: number,
         application_kind: ApplicationKind::parse(&kind),
         full_name: name,
-        nik,
         mobile,
         photo_base64: photo.map(|p| base64::engine::general_purpose::STANDARD.encode(p)),
         card: card_state(conn, recording_id)?,
+        suket: crate::suket::current_for(conn, &nik, now)?,
+        nik,
     })
 }
 
@@ -85,7 +87,7 @@ fn candidate(conn: &Connection, recording_id: &str) -> Result<HandoverCandidate>
 const LATEST_RECORDING: &str = "SELECT r.id FROM recording r JOIN application a ON a.id = r.application_id
     WHERE a.applicant_id = ?1 AND r.status NOT IN ('in_progress', 'cancelled') ORDER BY r.finished_at DESC, r.id DESC LIMIT 1";
 
-fn lookup(conn: &Connection, query: &str) -> Result<HandoverLookup> {
+fn lookup(conn: &Connection, query: &str, now: chrono::DateTime<chrono::Utc>) -> Result<HandoverLookup> {
     let q = query.trim();
     if q.is_empty() {
         return Err(Error::field("query", "Isi nomor bukti perekaman, NIK atau nama."));
@@ -115,7 +117,7 @@ fn lookup(conn: &Connection, query: &str) -> Result<HandoverLookup> {
     if recordings.is_empty() {
         return Err(Error { code: ErrorCode::NotFound, ..Error::field("query", format!("Tidak ada perekaman untuk '{q}'.")) });
     }
-    Ok(HandoverLookup { items: recordings.iter().map(|id| candidate(conn, id)).collect::<Result<_>>()? })
+    Ok(HandoverLookup { items: recordings.iter().map(|id| candidate(conn, id, now)).collect::<Result<_>>()? })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, TS)]
@@ -315,7 +317,7 @@ fn issue(app: &App, caller: &Caller, req: HandoverRequest) -> Result<HandoverVie
     let signature = check_signature(&req.signature_png_base64)?;
     let caller = caller.clone();
     app.store.write(move |tx| {
-        let c = candidate(tx, &req.recording_id)?;
+        let c = candidate(tx, &req.recording_id, now)?;
         match c.card.status {
             CardStatus::Ready => {}
             CardStatus::NotPrinted => {
@@ -361,6 +363,16 @@ fn issue(app: &App, caller: &Caller, req: HandoverRequest) -> Result<HandoverVie
              SELECT a.id, ?2, a.status, ?3, ?4 FROM recording r JOIN application a ON a.id = r.application_id WHERE r.id = ?1",
             params![c.recording_id, to_db(now), caller.staff_id, format!("KTP-el diserahkan kepada {to}")],
         )?;
+        crate::sync::enqueue(
+            tx,
+            now,
+            &uuid::Uuid::now_v7().to_string(),
+            "issuance_event",
+            &json!({"event": "card_handed_over", "at": to_db(now), "nik": c.nik, "recording_id": c.recording_id, "handover_id": id,
+                    "serial": c.card.serial, "collector": collector, "old_card": req.old_card.map(OldCard::as_str)}),
+        )?;
+        // The new card replaces any Suket the holder carried.
+        let suket = crate::suket::supersede(tx, now, &c.nik, &id)?;
         crate::audit::append(
             tx,
             now,
@@ -368,7 +380,7 @@ fn issue(app: &App, caller: &Caller, req: HandoverRequest) -> Result<HandoverVie
             "card_handed_over",
             Some(&c.application_number),
             json!({"handover": id, "serial": c.card.serial, "collector": collector, "representative_nik": rep.as_ref().map(|r| &r.nik),
-                   "old_card": req.old_card, "superseded": previous}),
+                   "old_card": req.old_card, "superseded": previous, "suket_superseded": suket}),
         )?;
         view(tx, &id)
     })
@@ -550,7 +562,11 @@ pub fn receipt_file(app: &App, req: &PickupReceiptRequest) -> Result<crate::api:
             None => {}
         }
         notes.push("KTP-el lama atau yang diserahkan sebelumnya tidak berlaku lagi.".to_string());
+        let signature: Vec<u8> = c.query_row("SELECT signature FROM handover WHERE id = ?1", [&h.id], |r| r.get(0))?;
+        let collector_name = h.representative_name.clone().unwrap_or_else(|| h.full_name.clone());
         Ok(PickupReceipt {
+            signature_png: Some(signature),
+            collector_name,
             office_name: office.name.clone(),
             office_address: None,
             applicant_name: h.full_name,
@@ -573,10 +589,37 @@ pub fn receipt_file(app: &App, req: &PickupReceiptRequest) -> Result<crate::api:
     Ok(crate::api::FileOut::pdf(bytes, name))
 }
 
+/// The representative's scanned power of attorney or family card, as it was attached.
+fn document_file(app: &App, req: &HandoverIdRequest) -> Result<crate::api::FileOut> {
+    let (doc, mime, receipt): (Option<Vec<u8>>, Option<String>, Option<String>) = app.store.read(|c| {
+        c.query_row(
+            "SELECT h.rep_document, h.rep_document_mime, r.receipt_number FROM handover h JOIN recording r ON r.id = h.recording_id WHERE h.id = ?1",
+            [&req.handover_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?
+        .ok_or_else(|| Error { code: ErrorCode::NotFound, ..Error::field("handover_id", "Serah terima tidak ditemukan.") })
+    })?;
+    let (Some(bytes), Some(mime)) = (doc, mime) else {
+        return Err(Error { code: ErrorCode::NotFound, ..Error::field("handover_id", "Kartu ini diambil sendiri oleh pemohon: tidak ada pindaian dokumen wakil.") });
+    };
+    let (ext, content_type) = match mime.as_str() {
+        "application/pdf" => ("pdf", "application/pdf"),
+        "image/png" => ("png", "image/png"),
+        _ => ("jpg", "image/jpeg"),
+    };
+    let name = crate::documents::file_name(&format!("dokumen-wakil-{}", receipt.unwrap_or_default()), "", ext);
+    Ok(crate::api::FileOut { bytes, content_type, file_name: name })
+}
+
 pub fn register(r: &mut Registry) {
     let counter = Access::Roles(HANDOVER_ROLES);
+    r.add_staff_file("handover.document", counter, "application/octet-stream", "The representative's scanned surat kuasa or KK", |app, _, req: HandoverIdRequest| {
+        document_file(app, &req)
+    });
     r.add_staff("handover.lookup", counter, "Where an applicant's card is: by receipt number, NIK or name", |app, _, req: LookupRequest| {
-        app.store.read(|c| lookup(c, &req.query))
+        let now = app.now();
+        app.store.read(|c| lookup(c, &req.query, now))
     });
     r.add_staff("handover.issue", counter, "Hand a printed card to the applicant or a representative", issue);
     r.add_staff("handover.get", counter, "One hand-over", |app, _, req: HandoverIdRequest| app.store.read(|c| view(c, &req.handover_id)));

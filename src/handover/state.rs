@@ -85,7 +85,11 @@ pub fn card_state(conn: &Connection, recording_id: &str) -> Result<CardState> {
                 (Some(n), None) => n,
                 _ => "pemohon sendiri".to_string(),
             };
-            s.label = format!("diserahkan pada {at} kepada {to}");
+            let when = match crate::setup::load_office(conn)? {
+                Some(office) => office.long_date_time(crate::clock::from_db(&at)),
+                None => at.clone(),
+            };
+            s.label = format!("diserahkan pada {when} kepada {to}");
             (s.status, s.handover_id, s.handed_over_at, s.handed_over_to) = (CardStatus::HandedOver, Some(id), Some(at), Some(to));
         }
         return Ok(s);

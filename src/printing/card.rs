@@ -22,16 +22,17 @@
 //! Positions are millimetres from the card's top-left corner (y grows downwards) until the page is
 //! written.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use printpdf::{
-    Color, CurTransMat, DictItem, ExternalStream, ExternalXObject, FontId, GradientStop, LinePoint, Mm, Op,
+    Color, CurTransMat, FontId, GradientStop, LinePoint, Mm, Op,
     PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt,
-    Px, RawImage, RawImageData, RawImageFormat, Rgb, Shading, ShadingGeometry, TextItem, WindingOrder,
+    Rgb, Shading, ShadingGeometry, TextItem, WindingOrder,
     XObjectTransform,
 };
 
+use crate::documents::images;
 use crate::error::{Error, Result};
 use crate::thermal::slip::{wrap_balanced, wrap_by};
 
@@ -133,10 +134,10 @@ pub fn card_pdf(face: &CardFace, options: &CardOptions) -> Result<Vec<u8>> {
     if !(dx.is_finite() && dy.is_finite() && dx.abs() <= 10.0 && dy.abs() <= 10.0) {
         return Err(Error::field("offset_mm", "Geser cetak kartu paling banyak 10 mm ke tiap arah."));
     }
-    let photo = jpeg_info(&face.photo_jpeg)
+    let photo = images::jpeg_info(&face.photo_jpeg)
         .ok_or_else(|| Error::field("photo_jpeg", "Foto untuk kartu harus berkas JPEG yang utuh."))?;
     let signature = match &face.signature_png {
-        Some(png) => Some(signature_image(png)?),
+        Some(png) => Some(images::signature_image(png, "signature_png")?),
         None => None,
     };
     let layout = lay_out(face);
@@ -153,11 +154,11 @@ pub fn card_pdf(face: &CardFace, options: &CardOptions) -> Result<Vec<u8>> {
         draw_background(&mut doc, &mut ops, &fonts);
     }
 
-    let (px, ptop, pw, ph) = fit_box(PHOTO_BOX_MM, photo.width as f32 / photo.height as f32);
-    let photo_id = doc.add_xobject(&photo_xobject(&face.photo_jpeg, &photo));
+    let (px, ptop, pw, ph) = images::fit_box(PHOTO_BOX_MM, photo.width as f32 / photo.height as f32);
+    let photo_id = doc.add_xobject(&images::jpeg_xobject(&face.photo_jpeg, &photo));
     place_image(&mut ops, photo_id, px + dx, ptop + dy, pw, ph);
     if let (Some(sig), Some(area)) = (signature, layout.signature_area) {
-        let (sx, stop, sw, sh) = fit_box(area, sig.width as f32 / sig.height as f32);
+        let (sx, stop, sw, sh) = images::fit_box(area, sig.width as f32 / sig.height as f32);
         let id = doc.add_image(&sig);
         place_image(&mut ops, id, sx + dx, stop + dy, sw, sh);
     }
@@ -539,95 +540,6 @@ fn photo_column(texts: &mut Vec<Text>, face: &CardFace) -> Option<(f32, f32, f32
 }
 
 // ---- images -----------------------------------------------------------------------------------
-
-/// What a JPEG's frame header says.
-#[derive(Debug, Clone, Copy)]
-struct JpegInfo {
-    width: u16,
-    height: u16,
-    components: u8,
-}
-
-/// Reads the frame header (SOF0–SOF15 but DHT/JPG/DAC) of a JPEG with 8-bit grey or RGB samples.
-fn jpeg_info(b: &[u8]) -> Option<JpegInfo> {
-    if b.get(..2)? != [0xFF, 0xD8] {
-        return None;
-    }
-    let mut i = 2;
-    while i + 4 <= b.len() {
-        if b[i] != 0xFF {
-            return None;
-        }
-        let marker = b[i + 1];
-        if marker == 0xFF {
-            i += 1;
-            continue;
-        }
-        let len = usize::from(u16::from_be_bytes([b[i + 2], b[i + 3]]));
-        if (0xC0..=0xCF).contains(&marker) && ![0xC4, 0xC8, 0xCC].contains(&marker) {
-            let s = b.get(i + 4..i + 10)?;
-            let info = JpegInfo {
-                height: u16::from_be_bytes([s[1], s[2]]),
-                width: u16::from_be_bytes([s[3], s[4]]),
-                components: s[5],
-            };
-            let ok = s[0] == 8 && info.width > 0 && info.height > 0 && matches!(info.components, 1 | 3);
-            return ok.then_some(info);
-        }
-        if marker == 0xDA || len < 2 {
-            return None;
-        }
-        i += 2 + len;
-    }
-    None
-}
-
-/// The JPEG as an image XObject, its bytes passed through (DCTDecode).
-fn photo_xobject(jpeg: &[u8], info: &JpegInfo) -> ExternalXObject {
-    let name = |s: &str| DictItem::Name(s.as_bytes().to_vec());
-    let space = if info.components == 1 { "DeviceGray" } else { "DeviceRGB" };
-    let dict = BTreeMap::from([
-        ("Type".to_string(), name("XObject")),
-        ("Subtype".to_string(), name("Image")),
-        ("Width".to_string(), DictItem::Int(i64::from(info.width))),
-        ("Height".to_string(), DictItem::Int(i64::from(info.height))),
-        ("ColorSpace".to_string(), name(space)),
-        ("BitsPerComponent".to_string(), DictItem::Int(8)),
-        ("Filter".to_string(), name("DCTDecode")),
-    ]);
-    ExternalXObject {
-        stream: ExternalStream { dict, content: jpeg.to_vec(), compress: false },
-        width: Some(Px(usize::from(info.width))),
-        height: Some(Px(usize::from(info.height))),
-        dpi: None,
-    }
-}
-
-/// The signature as grey ink with its alpha as the soft mask.
-fn signature_image(png: &[u8]) -> Result<RawImage> {
-    let img = image::load_from_memory_with_format(png, image::ImageFormat::Png)
-        .map_err(|_| Error::field("signature_png", "Tanda tangan untuk kartu harus berkas PNG yang utuh."))?;
-    let la = img.into_luma_alpha8();
-    let (width, height) = (la.width() as usize, la.height() as usize);
-    Ok(RawImage {
-        pixels: RawImageData::U8(la.into_raw()),
-        width,
-        height,
-        data_format: RawImageFormat::RG8,
-        tag: Vec::new(),
-    })
-}
-
-/// The largest box of `aspect` (w / h) inside `area`, centred.
-fn fit_box((x, top, w, h): (f32, f32, f32, f32), aspect: f32) -> (f32, f32, f32, f32) {
-    if w / h > aspect {
-        let fw = h * aspect;
-        (x + (w - fw) / 2.0, top, fw, h)
-    } else {
-        let fh = w / aspect;
-        (x, top + (h - fh) / 2.0, w, fh)
-    }
-}
 
 /// Draws an image XObject into the box (x, top, w, h), mm.
 fn place_image(ops: &mut Vec<Op>, id: printpdf::XObjectId, x: f32, top: f32, w: f32, h: f32) {

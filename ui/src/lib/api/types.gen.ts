@@ -62,6 +62,58 @@ export type AuditVerifyReport = { ok: boolean, rows_checked: number,
  */
 first_broken_seq: number | null, reason: string | null, };
 
+export type BackupFile = { name: string, size_bytes: number, 
+/**
+ * Whether its `.audit-head.json` is beside it.
+ */
+has_audit_head: boolean, };
+
+export type BackupRun = { 
+/**
+ * When it started (RFC 3339 UTC).
+ */
+at: string, 
+/**
+ * The same in the office's words (`Senin, 23 November 2026 17.30 WIB`).
+ */
+at_text: string, trigger: Trigger, ok: boolean, file: string | null, size_bytes: number | null, 
+/**
+ * Rows per key table in the verified copy.
+ */
+counts: Record<string, number>, audit_seq: number | null, error: string | null, };
+
+export type BackupSettings = { 
+/**
+ * Back up every day at `time`.
+ */
+enabled: boolean, 
+/**
+ * The daily time, `HH:MM` in the office's zone.
+ */
+time: string, 
+/**
+ * The backup folder: an absolute path on a second disk or a USB drive.
+ */
+folder: string, 
+/**
+ * How many backups to keep (1–60); older ones are deleted.
+ */
+generations: number, };
+
+export type BackupStatus = { settings: BackupSettings, last_good: BackupRun | null, last_attempt: BackupRun | null, 
+/**
+ * The next scheduled backup (RFC 3339 UTC), when enabled.
+ */
+next_at: string | null, next_at_text: string | null, 
+/**
+ * For the supervisor's home: no good backup for over 2 days, or the last attempt failed.
+ */
+warning: string | null, 
+/**
+ * The backups in the folder, newest first (empty when the folder cannot be read).
+ */
+generations: Array<BackupFile>, };
+
 export type Biodata = { nik: string, kk_number: string, 
 /**
  * Nama lengkap, without titles.
@@ -369,7 +421,11 @@ export type HandoverCandidate = { recording_id: string, receipt_number: string, 
 /**
  * The photo taken at recording (JPEG, base64), to compare with the person at the counter.
  */
-photo_base64: string | null, card: CardState, };
+photo_base64: string | null, card: CardState, 
+/**
+ * The holder's Suket in force (or the latest one), if any.
+ */
+suket: SuketView | null, };
 
 export type HandoverIdRequest = { handover_id: string, };
 
@@ -930,6 +986,100 @@ warn_days: number,
  */
 warn_count: number, };
 
+export type SuketCheck = { 
+/**
+ * Sealed by this hub, unaltered, and in the register.
+ */
+genuine: boolean, state: SuketState | null, number: string | null, full_name: string | null, 
+/**
+ * The kiosk shows `610109******0001`; staff see it whole.
+ */
+nik: string | null, issued_on: string | null, valid_until: string | null, 
+/**
+ * In Bahasa Indonesia, for the screen.
+ */
+message: string, 
+/**
+ * The recorded photo, for staff to compare with the person (never at the kiosk).
+ */
+photo_base64: string | null, };
+
+export type SuketCounts = { valid: number, expired: number, superseded: number, withdrawn: number, 
+/**
+ * Every print, reprints included.
+ */
+prints: number, };
+
+export type SuketExpiringRequest = { 
+/**
+ * Letters ending within this many days (14 when left out).
+ */
+days?: number, };
+
+export type SuketIdRequest = { suket_id: string, };
+
+export type SuketIssueRequest = { recording_id: string, };
+
+export type SuketList = { items: Array<SuketView>, };
+
+export type SuketPolicy = { 
+/**
+ * Whether letters are issued at all (follows the national blank supply).
+ */
+enabled: boolean, 
+/**
+ * The letterhead lines, one per line ("PEMERINTAH KABUPATEN …", "DINAS KEPENDUDUKAN …").
+ */
+letterhead: string, 
+/**
+ * Over the signature: "Kepala Dinas Kependudukan dan Pencatatan Sipil", "Petugas Pelayanan".
+ */
+signer_title: string, 
+/**
+ * Under the signature; the issuing officer's name when empty.
+ */
+signer_name: string, };
+
+export type SuketRegister = { counts: SuketCounts, items: Array<SuketView>, };
+
+export type SuketRegisterRequest = { state?: SuketState, 
+/**
+ * Part of a number, a NIK or part of a name.
+ */
+query?: string, limit?: number, };
+
+export type SuketState = "valid" | "expired" | "superseded" | "withdrawn";
+
+export type SuketVerifyRequest = { 
+/**
+ * The QR's content as the scanner typed it.
+ */
+qr: string, };
+
+export type SuketView = { id: string, number: string, recording_id: string, receipt_number: string, nik: string, full_name: string, 
+/**
+ * The number to call (exchange and expiry lists).
+ */
+mobile: string, issued_at: string, 
+/**
+ * The last day it is valid, `YYYY-MM-DD` in the office's zone.
+ */
+valid_until: string, state: SuketState, state_label: string, 
+/**
+ * Days from today to the last valid day (negative once expired).
+ */
+days_left: number, ended_at: string | null, ended_reason: string | null, prints: number, staff_name: string, 
+/**
+ * The holder's card is printed and waits at the counter: exchange the letter for it.
+ */
+card_ready: boolean, };
+
+export type SuketWithdrawRequest = { suket_id: string, 
+/**
+ * Why: "salah data", "diterbitkan untuk orang yang salah", …
+ */
+reason: string, };
+
 export type SyncSettings = { 
 /**
  * Warn supervisors when nothing has synced for this many days (1–60).
@@ -986,6 +1136,8 @@ export type TransferRequest = { ticket_id: string,
  */
 service_prefix: string, };
 
+export type Trigger = "schedule" | "startup" | "manual";
+
 export type UncollectedCard = { recording_id: string, receipt_number: string, full_name: string, nik: string, 
 /**
  * The number to call.
@@ -1007,6 +1159,9 @@ export interface Commands {
   "auth.login": { request: LoginRequest; response: LoginResponse };
   "auth.logout": { request: Empty; response: Empty };
   "auth.me": { request: Empty; response: SessionInfo };
+  "backup.run_now": { request: Empty; response: BackupStatus };
+  "backup.settings_save": { request: BackupSettings; response: BackupSettings };
+  "backup.status": { request: Empty; response: BackupStatus };
   "handover.get": { request: HandoverIdRequest; response: HandoverView };
   "handover.issue": { request: HandoverRequest; response: HandoverView };
   "handover.lookup": { request: LookupRequest; response: HandoverLookup };
@@ -1103,6 +1258,16 @@ export interface Commands {
   "stock.spoilage": { request: DayRangeRequest; response: SpoilageReport };
   "stock.summary": { request: Empty; response: StockSummary };
   "stock.thresholds_save": { request: StockThresholds; response: StockThresholds };
+  "suket.exchange": { request: Empty; response: SuketList };
+  "suket.expiring": { request: SuketExpiringRequest; response: SuketList };
+  "suket.get": { request: SuketIdRequest; response: SuketView };
+  "suket.issue": { request: SuketIssueRequest; response: SuketView };
+  "suket.policy_get": { request: Empty; response: SuketPolicy };
+  "suket.policy_save": { request: SuketPolicy; response: SuketPolicy };
+  "suket.register": { request: SuketRegisterRequest; response: SuketRegister };
+  "suket.reprint": { request: SuketIdRequest; response: SuketView };
+  "suket.verify": { request: SuketVerifyRequest; response: SuketCheck };
+  "suket.withdraw": { request: SuketWithdrawRequest; response: SuketView };
   "sync.enroll": { request: EnrollRequest; response: SyncStatus };
   "sync.now": { request: Empty; response: SyncStatus };
   "sync.quarantine_dismiss": { request: QuarantineRequest; response: QuarantineList };
@@ -1116,6 +1281,7 @@ export type CommandName = keyof Commands;
 
 /** File outputs (PDF, …): `GET /api/v1/files/<name>?field=value`, or `open_file` in the window. */
 export interface FileCommands {
+  "handover.document": { request: HandoverIdRequest };
   "handover.receipt": { request: PickupReceiptRequest };
   "intake.return_slip": { request: ReturnSlipRequest };
   "printing.card_preview": { request: PreviewRequest };
@@ -1123,6 +1289,7 @@ export interface FileCommands {
   "recording.receipt": { request: ReceiptRequest };
   "stock.monthly_csv": { request: MonthRequest };
   "stock.monthly_pdf": { request: MonthRequest };
+  "suket.letter": { request: SuketIdRequest };
 }
 
 export type FileCommandName = keyof FileCommands;
@@ -1137,6 +1304,10 @@ export const COMMAND_ACCESS: { readonly [K in CommandName | FileCommandName]: Co
   "auth.login": "public",
   "auth.logout": "any_staff",
   "auth.me": "any_staff",
+  "backup.run_now": ["supervisor", "administrator"],
+  "backup.settings_save": ["supervisor", "administrator"],
+  "backup.status": ["supervisor", "administrator"],
+  "handover.document": ["counter_officer", "supervisor"],
   "handover.get": ["counter_officer", "supervisor"],
   "handover.issue": ["counter_officer", "supervisor"],
   "handover.lookup": ["counter_officer", "supervisor"],
@@ -1240,6 +1411,17 @@ export const COMMAND_ACCESS: { readonly [K in CommandName | FileCommandName]: Co
   "stock.spoilage": ["print_operator", "supervisor", "administrator"],
   "stock.summary": ["print_operator", "supervisor", "administrator"],
   "stock.thresholds_save": ["supervisor", "administrator"],
+  "suket.exchange": ["counter_officer", "supervisor"],
+  "suket.expiring": ["counter_officer", "supervisor"],
+  "suket.get": ["counter_officer", "supervisor"],
+  "suket.issue": ["counter_officer", "supervisor"],
+  "suket.letter": ["counter_officer", "supervisor"],
+  "suket.policy_get": ["counter_officer", "supervisor"],
+  "suket.policy_save": ["supervisor", "administrator"],
+  "suket.register": ["counter_officer", "supervisor"],
+  "suket.reprint": ["counter_officer", "supervisor"],
+  "suket.verify": "public",
+  "suket.withdraw": ["supervisor", "administrator"],
   "sync.enroll": ["supervisor", "administrator"],
   "sync.now": ["supervisor", "administrator"],
   "sync.quarantine_dismiss": ["supervisor", "administrator"],
