@@ -6,7 +6,7 @@
 //! Photos, signatures and biometric images are `bin` fields: raw bytes, no base64.
 
 use crate::biodata::Biodata;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -39,7 +39,7 @@ pub struct WireRecord {
     pub id: String,
     pub seq: i64,
     pub prev_seq: i64,
-    /// `applicant`, `application`, `recording`, `blank_event`.
+    /// `applicant`, `application`, `recording`, `blank_event`, `issuance_event`.
     pub kind: String,
     /// The office (kecamatan) code, dotted: `61.01.09`.
     pub office: String,
@@ -132,6 +132,42 @@ pub struct BlankEventBody {
 pub const BLANK_EVENTS: [&str; 5] = ["received", "printed", "spoiled", "returned", "destroyed"];
 /// Why a blank was spoiled.
 pub const SPOIL_CAUSES: [&str; 5] = ["rusak_fisik", "salah_cetak", "printer_macet", "gagal_encoding", "lainnya"];
+
+/// A card handed over to its owner, or what happened to a Suket (the temporary letter given while
+/// no card can be printed): one record per event. Central keeps every event and takes a Suket's
+/// state to be its latest event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssuanceEventBody {
+    /// The office's own id for the event (a UUIDv7): stored once however often it is sent.
+    pub event_id: String,
+    /// One of `ISSUANCE_EVENTS`.
+    pub event: String,
+    pub at: DateTime<Utc>,
+    pub nik: String,
+    pub recording_id: String,
+    /// For `card_handed_over`: the office's hand-over record.
+    pub handover_id: Option<String>,
+    /// The blank serial of the card handed over.
+    pub serial: Option<String>,
+    /// For `card_handed_over`: one of `COLLECTORS`.
+    pub collector: Option<String>,
+    /// The owner's previous card, when there was one: one of `OLD_CARDS`.
+    pub old_card: Option<String>,
+    /// For the `suket_*` events: `SKT-610109-2026-00001`.
+    pub suket_number: Option<String>,
+    /// For `suket_issued` and `suket_reprinted`: the last day the letter is valid.
+    pub valid_until: Option<NaiveDate>,
+    /// For `suket_withdrawn`: why.
+    pub reason: Option<String>,
+}
+
+/// The events of a card hand-over or a Suket, in the office's words.
+pub const ISSUANCE_EVENTS: [&str; 5] = ["card_handed_over", "suket_issued", "suket_reprinted", "suket_withdrawn", "suket_superseded"];
+/// Who collected a card.
+pub const COLLECTORS: [&str; 2] = ["applicant", "representative"];
+/// What became of the owner's previous card at a hand-over.
+pub const OLD_CARDS: [&str; 2] = ["handed_in", "withdrawn"];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -355,6 +391,48 @@ mod tests {
         let received = BlankEventBody { event: "received".into(), from_state: None, report_number: Some("BA-1/2026".into()),
             recording_id: None, job_id: None, chip_uid: None, ..printed };
         assert_eq!(decode_body::<BlankEventBody>(&encode_body(&received)).unwrap(), received);
+    }
+
+    #[test]
+    fn an_issuance_event_round_trips_with_its_field_names() {
+        let handed = IssuanceEventBody {
+            event_id: "0193a1b2-0000-7000-8000-0000000000bb".into(),
+            event: "card_handed_over".into(),
+            at: "2026-11-24T03:05:00.125Z".parse().unwrap(),
+            nik: "6101091708050001".into(),
+            recording_id: "rec-1".into(),
+            handover_id: Some("ho-1".into()),
+            serial: Some("KTP-0000001".into()),
+            collector: Some("representative".into()),
+            old_card: Some("handed_in".into()),
+            suket_number: None,
+            valid_until: None,
+            reason: None,
+        };
+        let bytes = encode_body(&handed);
+        assert_eq!(decode_body::<IssuanceEventBody>(&bytes).unwrap(), handed);
+        let map: std::collections::BTreeMap<String, serde::de::IgnoredAny> = rmp_serde::from_slice(&bytes).unwrap();
+        assert_eq!(map.keys().map(String::as_str).collect::<Vec<_>>(), [
+            "at", "collector", "event", "event_id", "handover_id", "nik", "old_card", "reason", "recording_id", "serial",
+            "suket_number", "valid_until",
+        ]);
+        let issued = IssuanceEventBody {
+            event: "suket_issued".into(),
+            handover_id: None,
+            serial: None,
+            collector: None,
+            old_card: None,
+            suket_number: Some("SKT-610109-2026-00001".into()),
+            valid_until: Some(NaiveDate::from_ymd_opt(2027, 5, 24).unwrap()),
+            ..handed
+        };
+        assert_eq!(decode_body::<IssuanceEventBody>(&encode_body(&issued)).unwrap(), issued);
+        // The date travels as the text the office wrote, not as a number of days.
+        #[derive(Deserialize)]
+        struct Date {
+            valid_until: String,
+        }
+        assert_eq!(decode_body::<Date>(&encode_body(&issued)).unwrap().valid_until, "2027-05-24");
     }
 
     #[test]

@@ -2,12 +2,13 @@
 //! device's contiguous seq, and verification of new recordings, all in one transaction.
 
 use crate::error::{Code, Error, Result};
-use crate::storage::{BlankEventRow, DeviceRow, NewRecord, Tx};
+use crate::storage::{BlankEventRow, DeviceRow, IssuanceEventRow, NewRecord, Tx};
 use crate::{verify, Central};
 use chrono::{DateTime, Duration, Utc};
 use loket_contract::biodata::Biodata;
 use loket_contract::wire::{
-    self, ApplicantBody, ApplicationBody, Batch, BatchResult, BlankEventBody, Outcome, RecordResult, RecordingBody, WireRecord,
+    self, ApplicantBody, ApplicationBody, Batch, BatchResult, BlankEventBody, IssuanceEventBody, Outcome, RecordResult, RecordingBody,
+    WireRecord,
 };
 
 /// Clocks at offices drift; a record more than this far ahead of central's clock is refused.
@@ -23,6 +24,8 @@ struct Prepared {
     recording: Option<(String, Biodata)>,
     /// For a valid blank event: the event, stored in `blank_event` too.
     blank: Option<BlankEventBody>,
+    /// For a valid card hand-over or Suket event: the event, stored in `issuance_event` too.
+    issuance: Option<IssuanceEventBody>,
 }
 
 fn malformed(message: String) -> Error {
@@ -70,6 +73,7 @@ fn prepare(record: WireRecord, now: DateTime<Utc>) -> Prepared {
     let hash = record.content_hash();
     let mut recording = None;
     let mut blank = None;
+    let mut issuance = None;
     let invalid = if record.created_at > now + Duration::minutes(FUTURE_TOLERANCE_MINUTES) {
         Some(format!(
             "waktu di masa depan: dibuat {} sedangkan jam server pusat {}",
@@ -89,20 +93,32 @@ fn prepare(record: WireRecord, now: DateTime<Utc>) -> Prepared {
                 }
                 Err(e) => bad(e),
             },
-            "blank_event" => match wire::decode_body::<BlankEventBody>(&record.body) {
-                Ok(b) => match check_blank_event(&b, now) {
-                    Ok(()) => {
-                        blank = Some(b);
-                        None
-                    }
-                    Err(e) => Some(format!("isi blank_event tidak sah: {e}")),
-                },
-                Err(e) => bad(e),
-            },
+            "blank_event" => checked_event(&record.body, now, check_blank_event, &mut blank).and_then(bad),
+            "issuance_event" => checked_event(&record.body, now, check_issuance_event, &mut issuance).and_then(bad),
             other => Some(format!("jenis rekaman '{other}' tidak dikenal")),
         }
     };
-    Prepared { record, hash, invalid, recording, blank }
+    Prepared { record, hash, invalid, recording, blank, issuance }
+}
+
+/// An event body that decodes and passes `check` goes into `keep`; otherwise, why not.
+fn checked_event<B: serde::de::DeserializeOwned>(
+    body: &[u8],
+    now: DateTime<Utc>,
+    check: fn(&B, DateTime<Utc>) -> std::result::Result<(), String>,
+    keep: &mut Option<B>,
+) -> Option<String> {
+    let b = match wire::decode_body::<B>(body) {
+        Ok(b) => b,
+        Err(e) => return Some(e),
+    };
+    match check(&b, now) {
+        Ok(()) => {
+            *keep = Some(b);
+            None
+        }
+        Err(e) => Some(e),
+    }
 }
 
 /// What a blank event must be for central to count it: a known blank, one of the five events from
@@ -110,13 +126,7 @@ fn prepare(record: WireRecord, now: DateTime<Utc>) -> Prepared {
 /// destroyed from the stock or spoiled), a time not ahead of central's clock, and a cause for a
 /// spoiled blank.
 fn check_blank_event(b: &BlankEventBody, now: DateTime<Utc>) -> std::result::Result<(), String> {
-    let bounded = |name: &str, v: &Option<String>, max: usize| match v {
-        Some(v) if v.trim().is_empty() || v.len() > max => Err(format!("{name} kosong atau lebih dari {max} huruf")),
-        _ => Ok(()),
-    };
-    if b.event_id.trim().is_empty() || b.event_id.len() > 100 {
-        return Err("event_id kosong atau terlalu panjang".into());
-    }
+    event_id(&b.event_id)?;
     if b.serial.trim().is_empty() || b.serial.len() > 32 {
         return Err(format!("nomor seri '{}' kosong atau lebih dari 32 huruf", b.serial));
     }
@@ -132,13 +142,7 @@ fn check_blank_event(b: &BlankEventBody, now: DateTime<Utc>) -> std::result::Res
     if !follows {
         return Err(format!("blangko {} tidak dapat {} dari keadaan {}", b.serial, b.event, from.unwrap_or("(tidak ada)")));
     }
-    if b.at > now + Duration::minutes(FUTURE_TOLERANCE_MINUTES) {
-        return Err(format!(
-            "waktu kejadian di masa depan: {} sedangkan jam server pusat {}",
-            b.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-        ));
-    }
+    not_ahead(b.at, now)?;
     match (b.event.as_str(), b.cause.as_deref()) {
         ("spoiled", Some(c)) if wire::SPOIL_CAUSES.contains(&c) => {}
         ("spoiled", Some(c)) => {
@@ -152,6 +156,79 @@ fn check_blank_event(b: &BlankEventBody, now: DateTime<Utc>) -> std::result::Res
     bounded("recording_id", &b.recording_id, 100)?;
     bounded("job_id", &b.job_id, 100)?;
     bounded("chip_uid", &b.chip_uid, 64)?;
+    Ok(())
+}
+
+/// An optional text that, when present, is not blank and at most `max` bytes long.
+fn bounded(name: &str, v: &Option<String>, max: usize) -> std::result::Result<(), String> {
+    match v {
+        Some(v) if v.trim().is_empty() || v.len() > max => Err(format!("{name} kosong atau lebih dari {max} huruf")),
+        _ => Ok(()),
+    }
+}
+
+fn event_id(id: &str) -> std::result::Result<(), String> {
+    if id.trim().is_empty() || id.len() > 100 {
+        return Err("event_id kosong atau terlalu panjang".into());
+    }
+    Ok(())
+}
+
+/// An event's own time may be ahead of central's clock by the drift records are allowed.
+fn not_ahead(at: DateTime<Utc>, now: DateTime<Utc>) -> std::result::Result<(), String> {
+    if at > now + Duration::minutes(FUTURE_TOLERANCE_MINUTES) {
+        return Err(format!(
+            "waktu kejadian di masa depan: {} sedangkan jam server pusat {}",
+            at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ));
+    }
+    Ok(())
+}
+
+/// What a card hand-over or Suket event must be for central to count it: one of the five events, a
+/// well-formed NIK and a recording, a time not ahead of central's clock; a hand-over names its
+/// hand-over record and who collected the card; a Suket event names its Suket, and an issued or
+/// reprinted Suket the last day it is valid.
+fn check_issuance_event(b: &IssuanceEventBody, now: DateTime<Utc>) -> std::result::Result<(), String> {
+    event_id(&b.event_id)?;
+    if !wire::ISSUANCE_EVENTS.contains(&b.event.as_str()) {
+        return Err(format!("kejadian '{}' tidak dikenal ({})", b.event, wire::ISSUANCE_EVENTS.join(", ")));
+    }
+    // The contract's NIK rules (16 digits, a known kecamatan, a birth date), untrimmed.
+    if b.nik.trim() != b.nik {
+        return Err(format!("NIK '{}': NIK harus 16 angka.", b.nik));
+    }
+    loket_contract::nik::parse(&b.nik, now.date_naive()).map_err(|e| format!("NIK '{}': {}", b.nik, e.message))?;
+    if b.recording_id.trim().is_empty() || b.recording_id.len() > 100 {
+        return Err("recording_id kosong atau lebih dari 100 huruf".into());
+    }
+    not_ahead(b.at, now)?;
+    let one_of = |name: &str, v: &Option<String>, allowed: &[&str]| match v.as_deref() {
+        Some(x) if !allowed.contains(&x) => Err(format!("{name} '{x}' tidak dikenal ({})", allowed.join(", "))),
+        _ => Ok(()),
+    };
+    one_of("collector", &b.collector, &wire::COLLECTORS)?;
+    one_of("old_card", &b.old_card, &wire::OLD_CARDS)?;
+    let suket = b.event.starts_with("suket_");
+    if b.event == "card_handed_over" {
+        if b.handover_id.is_none() {
+            return Err("penyerahan KTP-el tanpa handover_id".into());
+        }
+        if b.collector.is_none() {
+            return Err("penyerahan KTP-el tanpa collector (applicant atau representative)".into());
+        }
+    }
+    if suket && b.suket_number.is_none() {
+        return Err(format!("{} tanpa nomor Suket (suket_number)", b.event));
+    }
+    if matches!(b.event.as_str(), "suket_issued" | "suket_reprinted") && b.valid_until.is_none() {
+        return Err(format!("{} tanpa tanggal berlaku (valid_until)", b.event));
+    }
+    bounded("handover_id", &b.handover_id, 100)?;
+    bounded("serial", &b.serial, 32)?;
+    bounded("suket_number", &b.suket_number, 64)?;
+    bounded("reason", &b.reason, 500)?;
     Ok(())
 }
 
@@ -214,6 +291,9 @@ fn answer(tx: &mut dyn Tx, device: &DeviceRow, p: &Prepared, now: DateTime<Utc>)
                 // A second record of an event already kept (re-sent from quarantine) is stored
                 // as a record but counted once.
                 tx.insert_blank_event(&BlankEventRow { office: &r.office, record_id: &r.id, event: b })?;
+            }
+            if let Some(b) = &p.issuance {
+                tx.insert_issuance_event(&IssuanceEventRow { office: &r.office, record_id: &r.id, event: b })?;
             }
             Ok((Outcome::Accepted, None))
         }

@@ -54,7 +54,7 @@ enum Command {
         #[command(subcommand)]
         command: AppointmentCommand,
     },
-    /// Records per office and outcome, recording statuses, devices and their contiguous seq, blank cards per office.
+    /// Records per office and outcome, recording statuses, devices and their contiguous seq, blank cards, card hand-overs and Suket per office.
     Status {
         #[arg(long)]
         office: Option<String>,

@@ -1,6 +1,7 @@
 //! What central holds, for people (`loket-central status`) and for tests: stored records per office,
 //! kind and outcome; devices and how far each got; recording statuses; conflicts refused; each
-//! office's blank cards (received, printed, spoiled by cause, returned, destroyed, in stock).
+//! office's blank cards (received, printed, spoiled by cause, returned, destroyed, in stock); each
+//! office's cards handed over and Suket (issued, reprinted, withdrawn, superseded, still valid).
 
 use crate::error::Result;
 use crate::storage::{DeviceRow, RecordCount};
@@ -19,6 +20,42 @@ pub struct Summary {
     pub registry: i64,
     /// office → its blank cards, from the blank events it sent.
     pub blanks: BTreeMap<String, BlankCounts>,
+    /// office → its cards handed over and Suket, from the issuance events it sent.
+    pub issuance: BTreeMap<String, IssuanceCounts>,
+}
+
+/// One office's card hand-overs and Suket as its events tell them (events counted once each).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IssuanceCounts {
+    pub cards_handed_over: i64,
+    pub suket_issued: i64,
+    pub suket_reprinted: i64,
+    pub suket_withdrawn: i64,
+    pub suket_superseded: i64,
+    /// Distinct Suket whose latest event is issued or reprinted and whose `valid_until` is today
+    /// (central's UTC date) or later.
+    pub suket_valid: i64,
+    /// Like `suket_valid`, but `valid_until` has passed: never withdrawn nor superseded, yet expired.
+    pub suket_expired: i64,
+}
+
+fn issuance_counts(tx: &mut dyn crate::storage::Tx, today: chrono::NaiveDate) -> Result<BTreeMap<String, IssuanceCounts>> {
+    let mut out: BTreeMap<String, IssuanceCounts> = BTreeMap::new();
+    for (office, event, n) in tx.issuance_event_counts()? {
+        let c = out.entry(office).or_default();
+        match event.as_str() {
+            "card_handed_over" => c.cards_handed_over += n,
+            "suket_issued" => c.suket_issued += n,
+            "suket_reprinted" => c.suket_reprinted += n,
+            "suket_withdrawn" => c.suket_withdrawn += n,
+            _ => c.suket_superseded += n,
+        }
+    }
+    for f in tx.suket_in_force(today)? {
+        let c = out.entry(f.office).or_default();
+        (c.suket_valid, c.suket_expired) = (f.valid, f.expired);
+    }
+    Ok(out)
 }
 
 /// One office's blank cards as its events tell them.
@@ -74,6 +111,7 @@ fn blank_counts(tx: &mut dyn crate::storage::Tx) -> Result<BTreeMap<String, Blan
 
 pub fn summary(central: &Central) -> Result<Summary> {
     let storage = central.store.describe();
+    let today = central.now().date_naive();
     central.store.read(|tx| {
         let mut recording_statuses = BTreeMap::new();
         for s in tx.recording_statuses()? {
@@ -87,6 +125,7 @@ pub fn summary(central: &Central) -> Result<Summary> {
             conflicts: tx.conflict_count()?,
             registry: tx.registry_size()?,
             blanks: blank_counts(tx)?,
+            issuance: issuance_counts(tx, today)?,
         })
     })
 }
@@ -151,6 +190,23 @@ pub fn render(s: &Summary, office: Option<&str>) -> String {
             // An event that has not arrived (or was refused) leaves the two counts apart.
             let _ = writeln!(out, "      keadaan terakhir tiap blangko: di gudang {}; ada kejadian yang belum diterima pusat", latest("received"));
         }
+        any = true;
+    }
+    if !any {
+        let _ = writeln!(out, "  (belum ada)");
+    }
+    let _ = writeln!(
+        out,
+        "\nPenyerahan KTP-el dan Suket (kantor: KTP-el diserahkan, Suket terbit, dicetak ulang, ditarik, digantikan KTP-el, masih berlaku):"
+    );
+    any = false;
+    for (o, c) in s.issuance.iter().filter(|(o, _)| wanted(o)) {
+        let expired = if c.suket_expired > 0 { format!(" (lewat masa berlaku {})", c.suket_expired) } else { String::new() };
+        let _ = writeln!(
+            out,
+            "  {o}  KTP-el diserahkan {}  Suket terbit {}  dicetak ulang {}  ditarik {}  digantikan KTP-el {}  masih berlaku {}{expired}",
+            c.cards_handed_over, c.suket_issued, c.suket_reprinted, c.suket_withdrawn, c.suket_superseded, c.suket_valid
+        );
         any = true;
     }
     if !any {

@@ -28,16 +28,12 @@ fn body(serial: &str, event: &str, from_state: Option<&str>, at: DateTime<Utc>) 
 }
 
 fn record(seq: i64, office: &str, created_at: DateTime<Utc>, body: &BlankEventBody) -> WireRecord {
-    WireRecord { id: record_id(), seq, prev_seq: seq - 1, kind: "blank_event".into(), office: office.into(), created_at, body: wire::encode_body(body) }
+    body_record(seq, "blank_event", office, created_at, body)
 }
 
 /// Numbers records 1, 2, … in order.
 fn records(office: &str, now: DateTime<Utc>, bodies: &[BlankEventBody]) -> Vec<WireRecord> {
-    bodies.iter().enumerate().map(|(i, b)| record(i as i64 + 1, office, now, b)).collect()
-}
-
-fn outcomes(r: &wire::BatchResult) -> Vec<Outcome> {
-    r.results.iter().map(|x| x.outcome).collect()
+    body_records("blank_event", office, now, bodies)
 }
 
 fn blanks(c: &TestCentral, office: &str) -> BlankCounts {
@@ -178,15 +174,7 @@ fn the_same_record_is_a_duplicate_and_the_same_event_resent_is_counted_once() {
     each_backend(|c| {
         let office = c.enroll(OFFICE);
         let now = c.now();
-        let event = body("KTP-7", "received", None, now);
-        let first = record(1, OFFICE, now, &event);
-        assert_eq!(outcomes(&office.send(vec![first.clone()])), [Outcome::Accepted], "[{}]", c.backend);
-        // The answer was lost and the batch comes again.
-        assert_eq!(outcomes(&office.send(vec![first.clone()])), [Outcome::Duplicate]);
-        // A supervisor re-sent it from quarantine: a new record id, the same event id.
-        let resent = record(2, OFFICE, now, &event);
-        assert_eq!(outcomes(&office.send(vec![resent])), [Outcome::Accepted]);
-        assert_eq!(c.record_ids(office.device_id()).len(), 2);
+        send_duplicate_and_resent(c, &office, "blank_event", &body("KTP-7", "received", None, now));
         let b = blanks(c, OFFICE);
         assert_eq!((b.received, b.in_stock), (1, 1), "[{}] counted once: {b:?}", c.backend);
     });

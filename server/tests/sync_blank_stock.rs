@@ -8,10 +8,9 @@ mod support;
 use chrono::{Duration, Utc};
 use loket::printing::jobs::{self, StartRequest};
 use loket::printing::machine::{JobState, Step};
-use loket::App;
 use serde_json::json;
 use support::backends;
-use support::office::{call, staff};
+use support::office::{call, enrolled, staff};
 use support::processes;
 
 const OFFICE: &str = "61.01.09";
@@ -25,15 +24,8 @@ fn an_offices_received_printed_spoiled_and_returned_blanks_show_in_centrals_stat
         processes::central_cli(&backend, &["registry", "import", registry.to_str().unwrap()]);
         let central = processes::central(&backend, "127.0.0.1:0");
 
-        let app = App::open(&root.path().join(format!("office-{n}"))).unwrap();
-        app.call(None, "setup.initialise", json!({"district_code": OFFICE, "office_name": "Kantor Kecamatan Sajingan Besar",
-            "admin_username": "admin", "admin_full_name": "Admin", "admin_password": "rahasia-admin-1"})).unwrap();
-        let admin = app.call(None, "auth.login", json!({"username": "admin", "password": "rahasia-admin-1"})).unwrap()["token"].as_str().unwrap().to_string();
-        call(&app, &admin, "settings.update", json!({"idle_timeout_minutes": 240, "lan_access": false}));
-        let sup = staff(&app, &admin, "sri", "supervisor");
+        let (app, admin, sup) = enrolled(&root.path().join(format!("office-{n}")), OFFICE, &backend, &central);
         let operator = staff(&app, &admin, "pono", "print_operator");
-        let token = processes::enrollment_token(&backend, OFFICE);
-        call(&app, &sup, "sync.enroll", json!({"central_url": format!("http://{}", central.addr), "token": token}));
 
         // One recording of a registered person: central answers PRINT_READY_RECORD.
         let people = loket::sync::backlog::read_people(&registry).unwrap();

@@ -104,6 +104,18 @@ fn label(kind: &str, payload: &Value) -> String {
         }
         "application" => format!("Permohonan {} · NIK {}", s(&payload["number"]), s(&payload["nik"])),
         "blank_event" => format!("Blangko {} · {}", s(&payload["serial"]), s(&payload["event"])),
+        "issuance_event" => {
+            let nik = s(&payload["nik"]);
+            let suket = s(&payload["suket_number"]);
+            match s(&payload["event"]).as_str() {
+                "card_handed_over" => format!("KTP-el diserahkan · NIK {nik}"),
+                "suket_issued" => format!("Suket {suket} · terbit · NIK {nik}"),
+                "suket_reprinted" => format!("Suket {suket} · dicetak ulang · NIK {nik}"),
+                "suket_withdrawn" => format!("Suket {suket} · ditarik · NIK {nik}"),
+                "suket_superseded" => format!("Suket {suket} · digantikan KTP-el · NIK {nik}"),
+                other => format!("Penyerahan {other} · NIK {nik}"),
+            }
+        }
         other => other.to_string(),
     }
 }

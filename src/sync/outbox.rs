@@ -1,7 +1,7 @@
 //! The outbox: every change the central server must learn about, written in the same transaction
 //! as the change. The uploader reads it in `seq` order and turns each row into a wire record.
 
-use super::wire::{self, ApplicantBody, ApplicationBody, BiometricBody, BlankEventBody, RecordingBody, WireRecord};
+use super::wire::{self, ApplicantBody, ApplicationBody, BiometricBody, BlankEventBody, IssuanceEventBody, RecordingBody, WireRecord};
 use crate::clock::to_db;
 use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
@@ -94,6 +94,7 @@ pub fn to_wire(conn: &Connection, office: &str, prev_seq: i64, row: &OutboxRow) 
         }),
         "recording" => wire::encode_body(&recording_body(conn, &payload)?),
         "blank_event" => wire::encode_body(&blank_event_body(&row.record_id, &payload)?),
+        "issuance_event" => wire::encode_body(&issuance_event_body(&row.record_id, &payload)?),
         other => return Err(Error::internal(format!("outbox kind {other} has no wire form"))),
     };
     Ok(WireRecord {
@@ -135,9 +136,14 @@ fn recording_body(conn: &Connection, payload: &Value) -> Result<RecordingBody> {
     })
 }
 
+/// An optional text field of a payload (absent or null: none).
+fn opt_text(payload: &Value, name: &str) -> Option<String> {
+    payload.get(name).and_then(Value::as_str).map(str::to_string)
+}
+
 /// A blank's event (written by `stock::event`); the row's record id is the event's own id.
 fn blank_event_body(event_id: &str, payload: &Value) -> Result<BlankEventBody> {
-    let opt = |name: &str| payload.get(name).and_then(Value::as_str).map(str::to_string);
+    let opt = |name: &str| opt_text(payload, name);
     Ok(BlankEventBody {
         event_id: event_id.to_string(),
         serial: text(payload, "serial")?,
@@ -149,5 +155,30 @@ fn blank_event_body(event_id: &str, payload: &Value) -> Result<BlankEventBody> {
         recording_id: opt("recording_id"),
         job_id: opt("job_id"),
         chip_uid: opt("chip_uid"),
+    })
+}
+
+/// A card hand-over or a Suket's event (written by `handover` and `suket`); the row's record id is
+/// the event's own id. A `valid_until` that is not a `YYYY-MM-DD` date makes the row unsendable
+/// rather than travel without it.
+fn issuance_event_body(event_id: &str, payload: &Value) -> Result<IssuanceEventBody> {
+    let opt = |name: &str| opt_text(payload, name);
+    let valid_until = match opt("valid_until") {
+        Some(d) => Some(chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|e| Error::internal(format!("valid_until {d}: {e}")))?),
+        None => None,
+    };
+    Ok(IssuanceEventBody {
+        event_id: event_id.to_string(),
+        event: text(payload, "event")?,
+        at: crate::clock::from_db(&text(payload, "at")?),
+        nik: text(payload, "nik")?,
+        recording_id: text(payload, "recording_id")?,
+        handover_id: opt("handover_id"),
+        serial: opt("serial"),
+        collector: opt("collector"),
+        old_card: opt("old_card"),
+        suket_number: opt("suket_number"),
+        valid_until,
+        reason: opt("reason"),
     })
 }

@@ -10,7 +10,7 @@ mod postgres;
 mod sqlite;
 
 use crate::error::{Code, Error, Result};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -146,14 +146,27 @@ pub struct RecordCount {
     pub count: i64,
 }
 
-/// One blank card event as central keeps it: a valid `blank_event` record's body, with the office
-/// and the record it came in.
-#[derive(Debug, Clone, Copy)]
-pub struct BlankEventRow<'a> {
+/// One event as central keeps it: a valid event record's body, with the office and the record it
+/// came in.
+#[derive(Debug)]
+pub struct EventRow<'a, B> {
     pub office: &'a str,
     pub record_id: &'a str,
-    pub event: &'a loket_contract::wire::BlankEventBody,
+    pub event: &'a B,
 }
+
+// By hand: a derive would ask the body to be `Copy` as well.
+impl<B> Clone for EventRow<'_, B> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<B> Copy for EventRow<'_, B> {}
+
+/// A `blank_event` record's blank card event.
+pub type BlankEventRow<'a> = EventRow<'a, loket_contract::wire::BlankEventBody>;
+/// An `issuance_event` record's card hand-over or Suket event.
+pub type IssuanceEventRow<'a> = EventRow<'a, loket_contract::wire::IssuanceEventBody>;
 
 /// Stored blank events grouped by office, event, the state before it and the spoil cause.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -164,6 +177,27 @@ pub struct BlankEventCount {
     pub cause: Option<String>,
     pub count: i64,
 }
+
+/// Per office: the Suket whose latest event is `suket_issued` or `suket_reprinted`, split by
+/// whether `valid_until` is still ahead (or today) or already past.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SuketInForce {
+    pub office: String,
+    pub valid: i64,
+    pub expired: i64,
+}
+
+/// Both backends' query for `Tx::suket_in_force` (`$1`, today, is positional in PostgreSQL and a
+/// named parameter with index 1 in SQLite; SQLite stores dates as `YYYY-MM-DD` text, which compares
+/// like the dates). Each Suket's latest event by time, then arrival, decides.
+const SUKET_IN_FORCE: &str = "SELECT office,
+            COUNT(*) FILTER (WHERE valid_until >= $1) AS valid,
+            COUNT(*) FILTER (WHERE valid_until < $1) AS expired
+     FROM (SELECT office, event, valid_until,
+                  ROW_NUMBER() OVER (PARTITION BY office, suket_number ORDER BY at DESC, id DESC) AS latest
+           FROM issuance_event WHERE suket_number IS NOT NULL AND event <> 'card_handed_over') e
+     WHERE latest = 1 AND event IN ('suket_issued', 'suket_reprinted')
+     GROUP BY office ORDER BY office";
 
 /// The primitives a backend offers inside a transaction. Methods take owned-or-borrowed plain data;
 /// none of them decides anything.
@@ -222,6 +256,14 @@ pub trait Tx {
     fn blank_latest_counts(&mut self) -> Result<Vec<(String, String, i64)>>;
     /// The latest event of one blank of one office.
     fn blank_latest(&mut self, office: &str, serial: &str) -> Result<Option<String>>;
+
+    // Card hand-overs and Suket events.
+    /// Stores an event; false (and nothing stored) when the office's event id is already there.
+    fn insert_issuance_event(&mut self, event: &IssuanceEventRow) -> Result<bool>;
+    /// Per office and event: how many events were stored.
+    fn issuance_event_counts(&mut self) -> Result<Vec<(String, String, i64)>>;
+    /// Per office: the Suket in force on `today` (latest event by `at`, then arrival).
+    fn suket_in_force(&mut self, today: NaiveDate) -> Result<Vec<SuketInForce>>;
 
     // Reading for `status` and tests.
     fn record_counts(&mut self) -> Result<Vec<RecordCount>>;

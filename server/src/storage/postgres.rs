@@ -3,9 +3,12 @@
 //! transaction-level advisory lock, so even several central processes on one database write one at
 //! a time (see the module comment in `storage`).
 
-use super::{AppointmentRow, BlankEventCount, BlankEventRow, DeviceRow, NewRecord, Person, RecordCount, RecordingState, Storage, TokenRow, Tx};
+use super::{
+    AppointmentRow, BlankEventCount, BlankEventRow, DeviceRow, IssuanceEventRow, NewRecord, Person, RecordCount, RecordingState, Storage,
+    SuketInForce, TokenRow, Tx,
+};
 use crate::error::{Code, Error, Result};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use postgres::{Client, Config, NoTls, Row, Statement};
 use std::collections::HashMap;
 use std::sync::{Condvar, Mutex};
@@ -13,6 +16,7 @@ use std::sync::{Condvar, Mutex};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/postgres/0001_init.sql"),
     include_str!("migrations/postgres/0002_blank_event.sql"),
+    include_str!("migrations/postgres/0003_issuance_event.sql"),
 ];
 /// The advisory lock key every writer takes ("LKCE" in ASCII).
 const WRITE_LOCK: i64 = 0x4C4B_4345;
@@ -525,6 +529,48 @@ impl Tx for PgTx<'_, '_> {
         Ok(self
             .query_opt("SELECT event FROM blank_event WHERE office = $1 AND serial = $2 ORDER BY at DESC, id DESC LIMIT 1", &[&office, &serial])?
             .map(|r| r.get(0)))
+    }
+
+    fn insert_issuance_event(&mut self, e: &IssuanceEventRow) -> Result<bool> {
+        let b = e.event;
+        let n = self.execute(
+            "INSERT INTO issuance_event (office, record_id, event_id, event, at, nik, recording_id, handover_id, serial, collector,
+                                         old_card, suket_number, valid_until, reason)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (office, event_id) DO NOTHING",
+            &[
+                &e.office,
+                &e.record_id,
+                &b.event_id,
+                &b.event,
+                &b.at,
+                &b.nik,
+                &b.recording_id,
+                &b.handover_id,
+                &b.serial,
+                &b.collector,
+                &b.old_card,
+                &b.suket_number,
+                &b.valid_until,
+                &b.reason,
+            ],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn issuance_event_counts(&mut self) -> Result<Vec<(String, String, i64)>> {
+        Ok(self
+            .query("SELECT office, event, COUNT(*) FROM issuance_event GROUP BY office, event ORDER BY office, event", &[])?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect())
+    }
+
+    fn suket_in_force(&mut self, today: NaiveDate) -> Result<Vec<SuketInForce>> {
+        Ok(self
+            .query(super::SUKET_IN_FORCE, &[&today])?
+            .iter()
+            .map(|r| SuketInForce { office: r.get(0), valid: r.get(1), expired: r.get(2) })
+            .collect())
     }
 
     fn record_counts(&mut self) -> Result<Vec<RecordCount>> {

@@ -2,9 +2,12 @@
 //! connection (SQLite allows one writer anyway; waiting on a mutex is cheaper than on busy retries),
 //! and a few reader connections so authentication and pulls do not wait behind a large batch.
 
-use super::{AppointmentRow, BlankEventCount, BlankEventRow, DeviceRow, NewRecord, Person, RecordCount, RecordingState, Storage, TokenRow, Tx};
+use super::{
+    AppointmentRow, BlankEventCount, BlankEventRow, DeviceRow, IssuanceEventRow, NewRecord, Person, RecordCount, RecordingState, Storage,
+    SuketInForce, TokenRow, Tx,
+};
 use crate::error::{Code, Error, Result};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use loket_contract::clock::{from_db, to_db};
 use loket_contract::migrate::{MigrateError, Schema};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
@@ -16,6 +19,7 @@ const APPLICATION_ID: i32 = 0x4C4B_4345;
 const SCHEMA: Schema = Schema { application_id: APPLICATION_ID, migrations: &[
     include_str!("migrations/sqlite/0001_init.sql"),
     include_str!("migrations/sqlite/0002_blank_event.sql"),
+    include_str!("migrations/sqlite/0003_issuance_event.sql"),
 ] };
 const MAX_IDLE_READERS: usize = 4;
 
@@ -445,6 +449,48 @@ impl Tx for SqliteTx<'_> {
             .prepare_cached("SELECT event FROM blank_event WHERE office = ?1 AND serial = ?2 ORDER BY at DESC, id DESC LIMIT 1")?
             .query_row([office, serial], |r| r.get(0))
             .optional()?)
+    }
+
+    fn insert_issuance_event(&mut self, e: &IssuanceEventRow) -> Result<bool> {
+        let b = e.event;
+        let n = self
+            .0
+            .prepare_cached(
+                "INSERT INTO issuance_event (office, record_id, event_id, event, at, nik, recording_id, handover_id, serial, collector,
+                                             old_card, suket_number, valid_until, reason)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) ON CONFLICT (office, event_id) DO NOTHING",
+            )?
+            .execute(params![
+                e.office,
+                e.record_id,
+                b.event_id,
+                b.event,
+                to_db(b.at),
+                b.nik,
+                b.recording_id,
+                b.handover_id,
+                b.serial,
+                b.collector,
+                b.old_card,
+                b.suket_number,
+                b.valid_until.map(|d| d.format("%Y-%m-%d").to_string()),
+                b.reason
+            ])?;
+        Ok(n == 1)
+    }
+
+    fn issuance_event_counts(&mut self) -> Result<Vec<(String, String, i64)>> {
+        let mut stmt = self.0.prepare("SELECT office, event, COUNT(*) FROM issuance_event GROUP BY office, event ORDER BY office, event")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    fn suket_in_force(&mut self, today: NaiveDate) -> Result<Vec<SuketInForce>> {
+        let mut stmt = self.0.prepare(super::SUKET_IN_FORCE)?;
+        let rows = stmt
+            .query_map([today.format("%Y-%m-%d").to_string()], |r| Ok(SuketInForce { office: r.get(0)?, valid: r.get(1)?, expired: r.get(2)? }))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
     }
 
     fn record_counts(&mut self) -> Result<Vec<RecordCount>> {

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use loket::clock::ManualClock;
 use loket::intake::biodata::Biodata;
 use loket::intake::nik::Sex;
-use loket::sync::wire::{self, ApplicationBody, Batch, BatchResult, ChangePage, DeviceState, Enrollment, RecordingBody, WireRecord};
+use loket::sync::wire::{self, ApplicationBody, Batch, BatchResult, ChangePage, DeviceState, Enrollment, Outcome, RecordingBody, WireRecord};
 use loket_central::storage::Target;
 use loket_central::{devices, Central};
 use serde_json::Value;
@@ -203,6 +203,34 @@ impl Office {
 
 pub fn record_id() -> String {
     uuid::Uuid::now_v7().to_string()
+}
+
+/// A record of `kind` carrying `body`, `seq` following `seq - 1`.
+pub fn body_record<T: serde::Serialize>(seq: i64, kind: &str, office: &str, created_at: DateTime<Utc>, body: &T) -> WireRecord {
+    WireRecord { id: record_id(), seq, prev_seq: seq - 1, kind: kind.into(), office: office.into(), created_at, body: wire::encode_body(body) }
+}
+
+/// Records of `kind` numbered 1, 2, … in order.
+pub fn body_records<T: serde::Serialize>(kind: &str, office: &str, created_at: DateTime<Utc>, bodies: &[T]) -> Vec<WireRecord> {
+    bodies.iter().enumerate().map(|(i, b)| body_record(i as i64 + 1, kind, office, created_at, b)).collect()
+}
+
+/// Sends one event record (accepted), the same record again as if its answer was lost (a
+/// duplicate), then the same event under a new record id as a supervisor re-sending it from
+/// quarantine does (accepted: a record of its own). The caller checks the event counted once.
+pub fn send_duplicate_and_resent<T: serde::Serialize>(c: &TestCentral, office: &Office, kind: &str, event: &T) {
+    let now = c.now();
+    let first = body_record(1, kind, &office.enrollment.office, now, event);
+    assert_eq!(outcomes(&office.send(vec![first.clone()])), [Outcome::Accepted], "[{}]", c.backend);
+    assert_eq!(outcomes(&office.send(vec![first])), [Outcome::Duplicate], "[{}]", c.backend);
+    let resent = body_record(2, kind, &office.enrollment.office, now, event);
+    assert_eq!(outcomes(&office.send(vec![resent])), [Outcome::Accepted], "[{}]", c.backend);
+    assert_eq!(c.record_ids(office.device_id()).len(), 2);
+}
+
+/// Each record's outcome, in order.
+pub fn outcomes(r: &BatchResult) -> Vec<Outcome> {
+    r.results.iter().map(|x| x.outcome).collect()
 }
 
 /// An application status change: the smallest valid record.
