@@ -94,5 +94,6 @@ pub fn registry() -> Registry {
     crate::printing::register(&mut r);
     crate::handover::register(&mut r);
     crate::suket::register(&mut r);
+    crate::backup::register(&mut r);
     r
 }

@@ -92,6 +92,8 @@ pub async fn serve(app: Arc<App>, listener: impl Into<HubListener>, ui_dir: Opti
     }
     // The hub process is the one that sends the office's records to central.
     crate::sync::spawn(app.clone());
+    // And the one that takes the daily verified backup (and a missed one at start).
+    crate::backup::spawn(app.clone());
     serve_http(app, listener, ui_dir).await
 }
 

@@ -167,6 +167,42 @@ impl Store {
         backup.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
         Ok(())
     }
+
+    /// Copies the live database to `target` (a new file) through SQLite's online backup, in one
+    /// read transaction on a fresh connection: `inspect` runs first in that same transaction, so
+    /// what it reads (row counts, the audit head) describes exactly the copy. Writers go on
+    /// meanwhile (WAL); the copy is the snapshot the transaction started with.
+    pub fn snapshot_to<T>(
+        &self,
+        target: &Path,
+        inspect: impl FnOnce(&Connection) -> Result<T>,
+    ) -> std::result::Result<T, SnapshotError> {
+        let conn = open_connection(&self.path).map_err(SnapshotError::Live)?;
+        conn.execute_batch("BEGIN DEFERRED").map_err(|e| SnapshotError::Live(e.into()))?;
+        let out = inspect(&conn).map_err(SnapshotError::Live)?;
+        let mut dst = Connection::open(target).map_err(SnapshotError::Target)?;
+        {
+            let backup = rusqlite::backup::Backup::new(&conn, &mut dst).map_err(SnapshotError::Target)?;
+            // All pages in one step, inside the open read transaction: one consistent snapshot.
+            match backup.step(-1).map_err(SnapshotError::Target)? {
+                rusqlite::backup::StepResult::Done => {}
+                other => return Err(SnapshotError::Live(Error::internal(format!("online backup stopped: {other:?}")))),
+            }
+        }
+        // The copy stands alone: a rollback journal, so opening it never leaves -wal/-shm files beside it.
+        dst.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(())).map_err(SnapshotError::Target)?;
+        dst.close().map_err(|(_, e)| SnapshotError::Target(e))?;
+        conn.execute_batch("COMMIT").map_err(|e| SnapshotError::Live(e.into()))?;
+        Ok(out)
+    }
+}
+
+/// Why `Store::snapshot_to` failed: reading the live database, or writing the copy (a missing
+/// folder, no permission, a full disk: the caller explains it to the officer).
+#[derive(Debug)]
+pub enum SnapshotError {
+    Live(Error),
+    Target(rusqlite::Error),
 }
 
 #[derive(Debug, serde::Serialize)]

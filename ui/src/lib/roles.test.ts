@@ -15,6 +15,7 @@ const SCREEN_ROLES: Record<string, readonly string[] | 'any_staff' | 'public'> =
   staff: MANAGERS,
   audit: MANAGERS,
   settings: MANAGERS,
+  backup: MANAGERS,
   counter: ['counter_officer', 'supervisor'],
   'queue-settings': MANAGERS,
   'queue-metrics': MANAGERS,
@@ -56,6 +57,7 @@ const TILES_BY_ROLE: Record<Role, [string, string | undefined][]> = {
     ['staff', '/staff'],
     ['audit', '/audit'],
     ['settings', '/settings'],
+    ['backup', '/backup'],
   ],
   administrator: [
     ['blanks', '/blanks'],
@@ -67,10 +69,11 @@ const TILES_BY_ROLE: Record<Role, [string, string | undefined][]> = {
     ['staff', '/staff'],
     ['audit', '/audit'],
     ['settings', '/settings'],
+    ['backup', '/backup'],
   ],
 };
 
-const NAV_ORDER = ['home', 'counter', 'intake', 'recording', 'printing', 'blanks', 'queue-settings', 'print-settings', 'queue-metrics', 'requirements', 'sync', 'staff', 'audit', 'settings'];
+const NAV_ORDER = ['home', 'counter', 'intake', 'recording', 'printing', 'blanks', 'queue-settings', 'print-settings', 'queue-metrics', 'requirements', 'sync', 'staff', 'audit', 'settings', 'backup'];
 
 const ALL: readonly ScreenDef[] = SCREENS;
 
@@ -159,6 +162,7 @@ describe('home tiles per role', () => {
       'staff',
       'audit',
       'settings',
+      'backup',
     ]);
     expect(canOpen(['administrator'], 'recording')).toBe(false);
     expect(canOpen(['administrator'], 'requirements')).toBe(true);
@@ -181,6 +185,7 @@ describe('home tiles per role', () => {
       'staff',
       'audit',
       'settings',
+      'backup',
     ]);
     expect(canOpen(['administrator'], 'audit')).toBe(true);
   });

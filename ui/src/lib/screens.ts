@@ -12,6 +12,7 @@ import { COMMAND_ACCESS, type CommandAccess, type Role } from './api/types.gen';
 import type { MessageKey } from './i18n/dict';
 import { ALL_ROLES, allows, type Command } from './roles';
 import Audit from '../screens/Audit.svelte';
+import Backup from '../screens/Backup.svelte';
 import Blanks from '../screens/Blanks.svelte';
 import ChangePassword from '../screens/ChangePassword.svelte';
 import Counter from '../screens/Counter.svelte';
@@ -117,6 +118,10 @@ export const SCREENS = [
   {
     id: 'settings', path: '/settings', component: Settings, gate: 'settings.get', title: 'settings.title', nav: 'nav.settings',
     tile: { id: 'settings', title: 'tile.settings', desc: 'tile.settings.desc' },
+  },
+  {
+    id: 'backup', path: '/backup', component: Backup, gate: 'backup.status', title: 'backup.title', nav: 'nav.backup',
+    tile: { id: 'backup', title: 'tile.backup', desc: 'tile.backup.desc' },
   },
   { id: 'change-password', path: '/change-password', component: ChangePassword, gate: 'auth.change_password', title: 'cp.title' },
   // The public full-screen queue screens: no login, no header, their own error states.

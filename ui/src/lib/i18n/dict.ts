@@ -4,6 +4,7 @@
 import { intakeEn, intakeId } from './dict-intake';
 import { printingEn, printingId } from './dict-printing';
 import { syncEn, syncId } from './dict-sync';
+import { backupEn, backupId } from './dict-backup';
 
 const id = {
   'app.name': 'Loket KTP-el',
@@ -453,6 +454,7 @@ const id = {
   ...intakeId,
   ...syncId,
   ...printingId,
+  ...backupId,
 } as const;
 
 export type MessageKey = keyof typeof id;
@@ -906,6 +908,7 @@ const en: Dictionary = {
   ...intakeEn,
   ...syncEn,
   ...printingEn,
+  ...backupEn,
 };
 
 export type Lang = 'id' | 'en';
