@@ -1,4 +1,5 @@
-//! Receipt PDF generation: the A5 recording receipt, the 80 mm thermal receipt as a roll PDF (and
+//! Paper PDF generation: the A4 Suket letter (with the recorded photo), the A5 pickup receipt (with
+//! the collector's signature), the A5 recording receipt, the 80 mm thermal receipt as a roll PDF (and
 //! its ESC/POS bytes), each beside a baseline measured in the same run: the smallest printpdf
 //! document of the same page size with one line of text, i.e. what any PDF costs here.
 //!
@@ -12,7 +13,7 @@ mod samples;
 use common::{cpu_model, Row};
 use samples::receipt;
 
-use loket::documents::{receipt_pdf_a5, receipt_thermal, return_slip_pdf_a5, ReturnSlip};
+use loket::documents::{pickup_pdf_a5, receipt_pdf_a5, receipt_thermal, return_slip_pdf_a5, suket_pdf, ReturnSlip};
 use loket::thermal::PaperWidth;
 use printpdf::{BuiltinFont, Mm, Op, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, TextItem};
 
@@ -65,8 +66,14 @@ fn main() {
     let thermal_pdf = thermal.pdf(PaperWidth::Mm80, "Bukti perekaman").unwrap();
     let (tw, th) = media_box_mm(&thermal_pdf).unwrap_or((80.0, 150.0));
 
+    let (letter, pickup) = (samples::suket_letter(), samples::pickup_receipt());
+    let photo_bytes = letter.photo_jpeg.len();
+    let signature_bytes = pickup.signature_png.as_ref().map_or(0, Vec::len);
     let rows = vec![
+        measure("baseline: printpdf, A4, one line of text", || baseline_pdf(210.0, 297.0)),
+        measure(&format!("suket_pdf (Suket letter, A4, photo {photo_bytes} B)"), || suket_pdf(&letter).unwrap()),
         measure("baseline: printpdf, A5, one line of text", || baseline_pdf(148.0, 210.0)),
+        measure(&format!("pickup_pdf_a5 (pickup receipt, A5, signature {signature_bytes} B)"), || pickup_pdf_a5(&pickup).unwrap()),
         measure("receipt_pdf_a5 (recording receipt, A5)", || receipt_pdf_a5(&r).unwrap()),
         measure("return_slip_pdf_a5 (return slip, 2 items, A5)", || return_slip_pdf_a5(&s).unwrap()),
         measure(&format!("baseline: printpdf, {tw:.0} x {th:.0} mm, one line of text"), || baseline_pdf(tw, th)),

@@ -79,7 +79,7 @@ pub fn status(app: &App) -> Result<SyncStatus> {
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema, TS)]
 pub struct QuarantinedRecord {
     pub seq: i64,
-    /// `applicant`, `application`, `recording`.
+    /// `applicant`, `application`, `recording`, `blank_event`, `issuance_event`, `complaint_event`.
     pub kind: String,
     /// What a person recognises: name and NIK, or the application number.
     pub label: String,
@@ -116,6 +116,7 @@ fn label(kind: &str, payload: &Value) -> String {
                 other => format!("Penyerahan {other} · NIK {nik}"),
             }
         }
+        "complaint_event" => format!("Pengaduan {} · {} · {}", s(&payload["number"]), s(&payload["event"]), s(&payload["state"])),
         other => other.to_string(),
     }
 }
