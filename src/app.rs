@@ -94,6 +94,7 @@ pub fn registry() -> Registry {
     crate::printing::register(&mut r);
     crate::handover::register(&mut r);
     crate::suket::register(&mut r);
+    crate::reports::register(&mut r);
     crate::backup::register(&mut r);
     r
 }

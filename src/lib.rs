@@ -15,6 +15,7 @@ pub mod intake;
 pub mod printing;
 pub mod queue;
 pub mod recording;
+pub mod reports;
 mod runtime;
 pub mod settings;
 pub mod setup;

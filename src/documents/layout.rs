@@ -101,9 +101,22 @@ impl Style {
 }
 
 enum Item {
-    Text { x: f32, baseline: f32, text: String, face: Face, size: f32 },
-    Rect { x: f32, top: f32, w: f32, h: f32 },
+    Text { x: f32, baseline: f32, text: String, face: Face, size: f32, ink: Ink },
+    Rect { x: f32, top: f32, w: f32, h: f32, ink: Ink },
+    Line { points: Vec<(f32, f32)>, width: f32, ink: Ink },
     Image { x: f32, top: f32, w: f32, h: f32, image: Picture },
+}
+
+/// A colour, 0–1 per channel. Papers are black; only the report's charts use colour.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Ink(pub f32, pub f32, pub f32);
+
+impl Ink {
+    pub const BLACK: Ink = Ink(0.0, 0.0, 0.0);
+
+    fn color(self) -> Color {
+        Color::Rgb(Rgb { r: self.0, g: self.1, b: self.2, icc_profile: None })
+    }
 }
 
 /// An image checked when it was placed: a JPEG photo (passed through) or a signature.
@@ -145,6 +158,7 @@ impl Canvas {
                     text: l.clone(),
                     face: style.face,
                     size: style.size,
+                    ink: Ink::BLACK,
                 });
             }
             y += lh;
@@ -160,7 +174,24 @@ impl Canvas {
 
     /// A filled rectangle: rules, boxes, QR modules.
     pub fn rect(&mut self, x: f32, top: f32, w: f32, h: f32) {
-        self.items.push(Item::Rect { x, top, w, h });
+        self.items.push(Item::Rect { x, top, w, h, ink: Ink::BLACK });
+    }
+
+    /// A filled rectangle in a colour.
+    pub fn fill(&mut self, x: f32, top: f32, w: f32, h: f32, ink: Ink) {
+        self.items.push(Item::Rect { x, top, w, h, ink });
+    }
+
+    /// A stroked line through the points.
+    pub fn polyline(&mut self, points: Vec<(f32, f32)>, width: f32, ink: Ink) {
+        if points.len() >= 2 {
+            self.items.push(Item::Line { points, width, ink });
+        }
+    }
+
+    /// One line of text with its baseline at `baseline`, already measured by the caller.
+    pub fn text_at(&mut self, x: f32, baseline: f32, text: &str, face: Face, size: f32, ink: Ink) {
+        self.items.push(Item::Text { x, baseline, text: to_ascii(text), face, size, ink });
     }
 
     /// A horizontal rule whose top edge is at `top`.
@@ -225,22 +256,34 @@ impl Canvas {
         self.items
             .iter()
             .filter_map(|i| match i {
-                Item::Rect { x, top, w, h } => Some((*x, *top, *w, *h)),
-                Item::Text { .. } | Item::Image { .. } => None,
+                Item::Rect { x, top, w, h, .. } => Some((*x, *top, *w, *h)),
+                _ => None,
             })
             .collect()
     }
 
     /// The page as a one-page PDF titled `title`.
     pub fn into_pdf(self, title: &str) -> Vec<u8> {
+        pages_pdf(vec![self], title)
+    }
+
+    fn into_page(self, doc: &mut PdfDocument) -> PdfPage {
         let h = self.height;
-        let black = Color::Rgb(Rgb { r: 0.0, g: 0.0, b: 0.0, icc_profile: None });
-        let mut doc = PdfDocument::new(&to_ascii(title));
         let mut ops = Vec::with_capacity(self.items.len() * 5 + 1);
-        ops.push(Op::SetFillColor { col: black });
+        let mut ink = Ink::BLACK;
+        ops.push(Op::SetFillColor { col: ink.color() });
+        let mut set = |ops: &mut Vec<Op>, want: Ink, stroke: bool| {
+            if stroke {
+                ops.push(Op::SetOutlineColor { col: want.color() });
+            } else if want != ink {
+                ops.push(Op::SetFillColor { col: want.color() });
+                ink = want;
+            }
+        };
         for item in self.items {
             match item {
-                Item::Text { x, baseline, text, face, size } => {
+                Item::Text { x, baseline, text, face, size, ink } => {
+                    set(&mut ops, ink, false);
                     // One text object per line: printpdf writes the cursor as a relative `Td`.
                     ops.push(Op::StartTextSection);
                     ops.push(Op::SetFont { font: PdfFontHandle::Builtin(face.builtin()), size: Pt(size) });
@@ -248,16 +291,32 @@ impl Canvas {
                     ops.push(Op::ShowText { items: vec![TextItem::Text(text)] });
                     ops.push(Op::EndTextSection);
                 }
-                Item::Rect { x, top, w, h: rh } => ops.push(Op::DrawRectangle {
-                    rectangle: Rect {
-                        x: Pt(x),
-                        y: Pt(h - top - rh),
-                        width: Pt(w),
-                        height: Pt(rh),
-                        mode: Some(PaintMode::Fill),
-                        winding_order: Some(WindingOrder::NonZero),
-                    },
-                }),
+                Item::Rect { x, top, w, h: rh, ink } => {
+                    set(&mut ops, ink, false);
+                    ops.push(Op::DrawRectangle {
+                        rectangle: Rect {
+                            x: Pt(x),
+                            y: Pt(h - top - rh),
+                            width: Pt(w),
+                            height: Pt(rh),
+                            mode: Some(PaintMode::Fill),
+                            winding_order: Some(WindingOrder::NonZero),
+                        },
+                    })
+                }
+                Item::Line { points, width, ink } => {
+                    set(&mut ops, ink, true);
+                    ops.push(Op::SetOutlineThickness { pt: Pt(width) });
+                    ops.push(Op::DrawLine {
+                        line: printpdf::Line {
+                            points: points
+                                .iter()
+                                .map(|&(x, y)| printpdf::LinePoint { p: Point { x: Pt(x), y: Pt(h - y) }, bezier: false })
+                                .collect(),
+                            is_closed: false,
+                        },
+                    });
+                }
                 Item::Image { x, top, w, h: ih, image } => {
                     let id = match &image {
                         Picture::Jpeg(bytes, info) => doc.add_xobject(&images::jpeg_xobject(bytes, info)),
@@ -270,14 +329,20 @@ impl Canvas {
                 }
             }
         }
-        let page = PdfPage::new(Mm(self.width / MM), Mm(self.height / MM), ops);
-        let mut warnings = Vec::new();
-        let bytes = doc.with_pages(vec![page]).save(&PdfSaveOptions::default(), &mut warnings);
-        if !warnings.is_empty() {
-            tracing::debug!(?warnings, "printpdf warnings while writing a document");
-        }
-        bytes
+        PdfPage::new(Mm(self.width / MM), Mm(self.height / MM), ops)
     }
+}
+
+/// Pages as one PDF titled `title`.
+pub(crate) fn pages_pdf(pages: Vec<Canvas>, title: &str) -> Vec<u8> {
+    let mut doc = PdfDocument::new(&to_ascii(title));
+    let pages: Vec<PdfPage> = pages.into_iter().map(|p| p.into_page(&mut doc)).collect();
+    let mut warnings = Vec::new();
+    let bytes = doc.with_pages(pages).save(&PdfSaveOptions::default(), &mut warnings);
+    if !warnings.is_empty() {
+        tracing::debug!(?warnings, "printpdf warnings while writing a document");
+    }
+    bytes
 }
 
 #[cfg(test)]

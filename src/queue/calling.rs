@@ -357,6 +357,8 @@ fn close_day(app: &App, caller: &Caller) -> Result<CloseDayResult> {
         Ok(ids.len() as u32)
     })?;
     app.events.publish(Event::QueueChanged);
+    // The day's report as it stands now, kept for the days to come.
+    crate::reports::keep_day(app, caller);
     Ok(CloseDayResult { closed })
 }
 

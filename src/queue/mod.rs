@@ -6,7 +6,7 @@
 mod board;
 mod calling;
 mod config;
-mod metrics;
+pub mod metrics;
 pub mod ordering;
 mod printing;
 pub mod speech;
@@ -203,7 +203,7 @@ fn record(
     Ok(())
 }
 
-fn minutes_between(a: &str, b: &str) -> f64 {
+pub fn minutes_between(a: &str, b: &str) -> f64 {
     (from_db(b) - from_db(a)).num_milliseconds() as f64 / 60_000.0
 }
 

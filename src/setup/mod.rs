@@ -29,26 +29,28 @@ impl Office {
     }
     /// `Sabtu, 21 November 2026 08.15 WIB`: dates as people in Indonesia write them.
     pub fn long_date_time(&self, t: DateTime<Utc>) -> String {
+        format!("{} {}", self.long_date(t.with_timezone(&self.offset()).date_naive()), self.clock_time(t))
+    }
+
+    /// `Sabtu, 21 November 2026`.
+    pub fn long_date(&self, d: chrono::NaiveDate) -> String {
         use chrono::Datelike;
         const DAYS: [&str; 7] = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"];
-        const MONTHS: [&str; 12] = [
-            "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-        ];
-        let local = t.with_timezone(&self.offset());
-        format!(
-            "{}, {} {} {} {}",
-            DAYS[local.weekday().num_days_from_monday() as usize],
-            local.day(),
-            MONTHS[local.month0() as usize],
-            local.year(),
-            self.clock_time(t)
-        )
+        format!("{}, {}", DAYS[d.weekday().num_days_from_monday() as usize], date_words(d))
     }
 
     /// `14.05 WIB`: how officers read a time.
     pub fn clock_time(&self, t: DateTime<Utc>) -> String {
         format!("{} {:?}", t.with_timezone(&self.offset()).format("%H.%M"), self.time_zone)
     }
+}
+
+/// `21 November 2026`.
+pub fn date_words(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    const MONTHS: [&str; 12] =
+        ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"];
+    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
 }
 
 pub fn load_office(conn: &Connection) -> Result<Option<Office>> {

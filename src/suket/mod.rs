@@ -533,7 +533,7 @@ fn verify(app: &App, staff: bool, qr: &str) -> Result<SuketCheck> {
             return Ok(not_genuine("TIDAK ASLI: nomor Suket ini tidak ada dalam register kantor."));
         };
         let office = crate::setup::require_office(c)?;
-        let until = long_date(sealed.valid_until);
+        let until = crate::setup::date_words(sealed.valid_until);
         let message = match s.state {
             SuketState::Valid => format!("Suket asli dan BERLAKU sampai {until}."),
             SuketState::Expired => format!("Suket asli, tetapi SUDAH HABIS masa berlakunya sejak {until}."),
@@ -556,14 +556,6 @@ fn verify(app: &App, staff: bool, qr: &str) -> Result<SuketCheck> {
     })
 }
 
-/// `2 Juni 2027`.
-fn long_date(d: NaiveDate) -> String {
-    use chrono::Datelike;
-    const MONTHS: [&str; 12] =
-        ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"];
-    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
-}
-
 /// The letter as a PDF: the same number, date and QR on every print.
 pub fn letter_file(app: &App, req: &SuketIdRequest) -> Result<FileOut> {
     let now = app.now();
@@ -577,7 +569,7 @@ pub fn letter_file(app: &App, req: &SuketIdRequest) -> Result<FileOut> {
         let issued = from_db(&s.issued_at);
         let face = crate::printing::face_of(c, &s.recording_id, issued)?;
         let recorded: Option<String> = c.query_row("SELECT finished_at FROM recording WHERE id = ?1", [&s.recording_id], |r| r.get(0))?;
-        let local_day = |t: DateTime<Utc>| long_date(t.with_timezone(&office.offset()).date_naive());
+        let local_day = |t: DateTime<Utc>| crate::setup::date_words(t.with_timezone(&office.offset()).date_naive());
         Ok(crate::documents::SuketLetter {
             letterhead: p.letterhead.lines().map(str::to_string).collect(),
             office_line: office.name.clone(),
@@ -598,7 +590,7 @@ pub fn letter_file(app: &App, req: &SuketIdRequest) -> Result<FileOut> {
             receipt_number: s.receipt_number.clone(),
             recorded_on: recorded.map(|r| local_day(from_db(&r))).unwrap_or_default(),
             issued_on: local_day(issued),
-            valid_until: long_date(until),
+            valid_until: crate::setup::date_words(until),
             place: office.district_name.clone(),
             signer_title: p.signer_title.clone(),
             signer_name: if p.signer_name.is_empty() { s.staff_name.clone() } else { p.signer_name.clone() },

@@ -1,0 +1,199 @@
+//! The supervisor's reports: one office-local day (or a range) of what the store recorded, as
+//! sections of tables and charts ([`model`]), written as an A4 PDF ([`pdf`]), a CSV per section
+//! ([`csv`]) or an Excel workbook ([`xlsx`]). Every figure is computed from the recorded rows on a
+//! reader connection, never from counters kept on the side, and never on the writer, so exporting
+//! never holds up a counter. Closing the day keeps that day's report (`daily_report`), so a past
+//! day reads as it stood.
+
+mod chart;
+pub mod csv;
+pub mod model;
+mod pdf;
+pub mod range;
+pub mod sections;
+mod xlsx;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::api::{Access, Empty, FileOut, Registry, MANAGERS};
+use crate::app::App;
+use crate::auth::Caller;
+use crate::clock::{from_db, to_db};
+use crate::error::{Error, Result};
+use model::Report;
+use range::Range;
+
+fn office_range(c: &Connection, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>) -> Result<(Range, crate::setup::Office)> {
+    let office = crate::setup::require_office(c)?;
+    let created: String = c.query_row("SELECT created_at FROM office WHERE id = 1", [], |r| r.get(0))?;
+    let offset = office.offset();
+    let first = from_db(&created).with_timezone(&offset).date_naive();
+    let today = now.with_timezone(&offset).date_naive();
+    Ok((range::checked(from, to, today, first, offset)?, office))
+}
+
+fn staff_name(c: &Connection, caller: &Caller) -> Result<String> {
+    Ok(c.query_row("SELECT full_name FROM staff WHERE id = ?1", [&caller.staff_id], |r| r.get(0)).optional()?.unwrap_or_else(|| caller.username.clone()))
+}
+
+/// Computes the report of `[from, to]` from the store, every section.
+pub fn compute(c: &Connection, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>, by: &str) -> Result<Report> {
+    let (r, office) = office_range(c, from, to, now)?;
+    let sections = sections::SECTIONS.iter().map(|(_, _, build)| build(c, &r)).collect::<Result<Vec<_>>>()?;
+    let period_label = if from == to {
+        office.long_date(from)
+    } else {
+        format!("{} sampai {}", crate::setup::date_words(from), crate::setup::date_words(to))
+    };
+    Ok(Report {
+        title: if from == to { "Laporan Harian".into() } else { "Laporan Periode".into() },
+        office_name: office.name.clone(),
+        district_name: office.district_name.clone(),
+        period_label,
+        from: from.to_string(),
+        to: to.to_string(),
+        generated_at: office.long_date_time(now),
+        generated_by: by.to_string(),
+        sections,
+    })
+}
+
+/// The day's report: as kept at the day's close, or computed now for a day not closed yet.
+pub fn daily(c: &Connection, day: NaiveDate, now: DateTime<Utc>, by: &str) -> Result<Report> {
+    let kept: Option<String> = c.query_row("SELECT report FROM daily_report WHERE day = ?1", [day.to_string()], |r| r.get(0)).optional()?;
+    match kept {
+        Some(json) => serde_json::from_str(&json).map_err(Error::internal),
+        None => compute(c, day, day, now, by),
+    }
+}
+
+/// At the day's close: computes the day's report on a reader and keeps it. A failure is logged, never
+/// stops the close.
+pub fn keep_day(app: &App, caller: &Caller) {
+    let now = app.now();
+    let made = app.store.read(|c| {
+        let office = crate::setup::require_office(c)?;
+        let day = now.with_timezone(&office.offset()).date_naive();
+        let by = staff_name(c, caller)?;
+        Ok((day, by.clone(), compute(c, day, day, now, &by)?))
+    });
+    let result = made.and_then(|(day, by, report)| {
+        let json = serde_json::to_string(&report).map_err(Error::internal)?;
+        app.store.write(move |tx| {
+            tx.execute(
+                "INSERT INTO daily_report (day, generated_at, generated_by, report) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (day) DO UPDATE SET generated_at = excluded.generated_at, generated_by = excluded.generated_by, report = excluded.report",
+                params![day.to_string(), to_db(now), by, json],
+            )?;
+            Ok(())
+        })
+    });
+    if let Err(e) = result {
+        tracing::warn!(error = %e.message, "the day's report was not kept");
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema, TS)]
+#[serde(deny_unknown_fields)]
+pub struct DailyReportRequest {
+    /// The office-local day, `2026-11-23`.
+    pub day: String,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema, TS)]
+#[serde(deny_unknown_fields)]
+pub struct DailyCsvRequest {
+    pub day: String,
+    /// One of the ids `reports.sections` lists.
+    pub section: String,
+    /// `;` (the default, Excel in Indonesian) or `,`.
+    #[serde(default)]
+    #[ts(optional)]
+    pub separator: Option<String>,
+    /// `comma` (the default) or `point`.
+    #[serde(default)]
+    #[ts(optional)]
+    pub decimal: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema, TS)]
+pub struct SectionInfo {
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema, TS)]
+pub struct KeptDay {
+    pub day: String,
+    pub generated_at: String,
+    pub generated_by: String,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema, TS)]
+pub struct ReportIndex {
+    pub sections: Vec<SectionInfo>,
+    /// Days whose report was kept at the close, newest first.
+    pub kept: Vec<KeptDay>,
+}
+
+fn index(c: &Connection) -> Result<ReportIndex> {
+    let kept = c
+        .prepare("SELECT day, generated_at, generated_by FROM daily_report ORDER BY day DESC LIMIT 400")?
+        .query_map([], |r| Ok(KeptDay { day: r.get(0)?, generated_at: r.get(1)?, generated_by: r.get(2)? }))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ReportIndex { sections: sections::SECTIONS.iter().map(|(id, t, _)| SectionInfo { id: id.to_string(), title: t.to_string() }).collect(), kept })
+}
+
+fn daily_of(app: &App, caller: &Caller, day: &str) -> Result<Report> {
+    let day = range::parse_day("day", day)?;
+    let now = app.now();
+    app.store.read(|c| {
+        let by = staff_name(c, caller)?;
+        daily(c, day, now, &by)
+    })
+}
+
+fn file_stem(r: &Report) -> String {
+    format!("laporan-harian-{}", r.from)
+}
+
+pub fn register(r: &mut Registry) {
+    let managers = Access::Roles(MANAGERS);
+    r.add_staff("reports.index", managers, "The report's sections and the days kept at their close", |app, _, _: Empty| app.store.read(index));
+    r.add_staff_file("reports.daily_pdf", managers, "application/pdf", "The daily report (A4 PDF)", |app, caller, req: DailyReportRequest| {
+        let report = daily_of(app, caller, &req.day)?;
+        Ok(FileOut::pdf(pdf::render(&report), crate::documents::file_name(&file_stem(&report), "", "pdf")))
+    });
+    r.add_staff_file(
+        "reports.daily_xlsx",
+        managers,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "The daily report (Excel workbook)",
+        |app, caller, req: DailyReportRequest| {
+            let report = daily_of(app, caller, &req.day)?;
+            Ok(FileOut {
+                bytes: xlsx::render(&report)?,
+                content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                file_name: crate::documents::file_name(&file_stem(&report), "", "xlsx"),
+            })
+        },
+    );
+    r.add_staff_file("reports.daily_csv", managers, "text/csv", "One section of the daily report (CSV for Excel)", |app, caller, req: DailyCsvRequest| {
+        let style = csv::CsvStyle::parse(req.separator.as_deref(), req.decimal.as_deref())?;
+        if !sections::SECTIONS.iter().any(|(id, ..)| *id == req.section) {
+            let ids: Vec<&str> = sections::SECTIONS.iter().map(|(id, ..)| *id).collect();
+            return Err(Error::field("section", format!("Bagian laporan tidak dikenal. Pilih salah satu: {}.", ids.join(", "))));
+        }
+        let report = daily_of(app, caller, &req.day)?;
+        let section = report.sections.iter().find(|s| s.id == req.section).ok_or_else(|| Error::field("section", "Bagian ini tidak ada pada laporan yang disimpan."))?;
+        Ok(FileOut {
+            bytes: csv::section_csv(section, style)?,
+            content_type: "text/csv",
+            file_name: crate::documents::file_name(&format!("{}-{}", file_stem(&report), req.section), "", "csv"),
+        })
+    });
+}

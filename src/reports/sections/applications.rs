@@ -1,0 +1,70 @@
+//! Applications and document checks: new applications by kind, files found complete, files
+//! returned with the documents most often missing, and returned applicants who came back.
+
+use rusqlite::{params, Connection};
+
+use super::super::model::{Cell, Section, Table};
+use super::super::range::Range;
+use crate::error::Result;
+use crate::intake::ApplicationKind;
+
+pub fn build(c: &Connection, r: &Range) -> Result<Section> {
+    let mut s = Section::new("applications", "Permohonan dan pemeriksaan berkas");
+    // Per kind: applications opened, files complete, files returned in the range.
+    let mut rows = Vec::new();
+    let (mut opened_all, mut complete_all, mut returned_all) = (0i64, 0i64, 0i64);
+    let mut stmt = c.prepare_cached(
+        "SELECT a.kind,
+                SUM(a.created_at >= ?1 AND a.created_at < ?2),
+                (SELECT COUNT(DISTINCT e.application_id) FROM application_event e JOIN application b ON b.id = e.application_id
+                   WHERE b.kind = a.kind AND e.status = 'ready_to_record' AND e.at >= ?1 AND e.at < ?2),
+                (SELECT COUNT(*) FROM application_event e JOIN application b ON b.id = e.application_id
+                   WHERE b.kind = a.kind AND e.status = 'returned' AND e.at >= ?1 AND e.at < ?2)
+         FROM application a GROUP BY a.kind",
+    )?;
+    let counts: Vec<(String, i64, i64, i64)> =
+        stmt.query_map(params![r.start, r.end], |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?, x.get(3)?)))?.collect::<rusqlite::Result<_>>()?;
+    for kind in [ApplicationKind::New, ApplicationKind::Lost, ApplicationKind::Damaged, ApplicationKind::DataChange, ApplicationKind::MovedIn] {
+        let (opened, complete, returned) =
+            counts.iter().find(|(k, ..)| ApplicationKind::parse(k) == kind).map_or((0, 0, 0), |(_, o, c, r)| (*o, *c, *r));
+        (opened_all, complete_all, returned_all) = (opened_all + opened, complete_all + complete, returned_all + returned);
+        rows.push(vec![Cell::text(kind.label()), Cell::count(opened), Cell::count(complete), Cell::count(returned)]);
+    }
+    rows.push(vec![Cell::text("Jumlah"), Cell::count(opened_all), Cell::count(complete_all), Cell::count(returned_all)]);
+    s.tables.push(Table {
+        title: "Per jenis permohonan".into(),
+        columns: vec!["Jenis".into(), "Permohonan baru".into(), "Berkas lengkap".into(), "Dikembalikan".into()],
+        rows,
+    });
+
+    // The documents missing or not valid in the files returned in the range.
+    let missing = c
+        .prepare_cached(
+            "SELECT q.name, SUM(d.status = 'missing'), SUM(d.status = 'invalid')
+             FROM application_event e JOIN document_check d ON d.application_id = e.application_id JOIN requirement q ON q.id = d.requirement_id
+             WHERE e.status = 'returned' AND e.at >= ?1 AND e.at < ?2 AND d.status IN ('missing', 'invalid') AND d.checked_at <= e.at
+             GROUP BY q.name ORDER BY COUNT(*) DESC, q.name LIMIT 10",
+        )?
+        .query_map(params![r.start, r.end], |x| Ok(vec![Cell::text(x.get::<_, String>(0)?), Cell::count(x.get::<_, i64>(1)?), Cell::count(x.get::<_, i64>(2)?)]))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    s.tables.push(Table {
+        title: "Dokumen yang paling sering kurang".into(),
+        columns: vec!["Dokumen".into(), "Tidak ada".into(), "Tidak sah".into()],
+        rows: missing,
+    });
+
+    // Came back: files complete in the range that had been returned before.
+    let came_back: i64 = c.query_row(
+        "SELECT COUNT(DISTINCT e.application_id) FROM application_event e
+         WHERE e.status = 'ready_to_record' AND e.at >= ?1 AND e.at < ?2
+           AND EXISTS (SELECT 1 FROM application_event p WHERE p.application_id = e.application_id AND p.status = 'returned' AND p.at < e.at)",
+        params![r.start, r.end],
+        |x| x.get(0),
+    )?;
+    s.figure("Permohonan baru", Cell::count(opened_all));
+    s.figure("Berkas lengkap", Cell::count(complete_all));
+    s.figure("Berkas dikembalikan", Cell::count(returned_all));
+    s.figure("Kembali setelah dikembalikan", Cell::count(came_back));
+    s.notes.push("Berkas lengkap dan dikembalikan dihitung menurut hari pemeriksaan, bukan hari permohonan dibuat.".into());
+    Ok(s)
+}

@@ -1,0 +1,32 @@
+//! The report's sections, in the order they print. Each is one function over a range of the
+//! office's days that reads what the store recorded; adding a section is a file here and a line in
+//! [`SECTIONS`].
+
+mod applications;
+mod handover;
+mod printing;
+pub mod queue;
+mod recording;
+mod standards;
+mod sync;
+
+use rusqlite::Connection;
+
+use super::model::Section;
+use super::range::Range;
+use crate::error::Result;
+
+pub type Build = fn(&Connection, &Range) -> Result<Section>;
+
+/// (id, title, build): the id names the CSV file and is what `section=` takes.
+pub const SECTIONS: &[(&str, &str, Build)] = &[
+    ("queue", "Antrean", queue::build),
+    ("applications", "Permohonan dan pemeriksaan berkas", applications::build),
+    ("recording", "Perekaman", recording::build),
+    ("sync", "Pengiriman data ke pusat", sync::build),
+    ("printing", "Pencetakan dan blangko KTP-el", printing::build),
+    ("handover", "Penyerahan KTP-el dan Suket", handover::build),
+    ("standards", "Pemenuhan standar pelayanan", standards::build),
+];
+
+pub use standards::{standard, STANDARDS};

@@ -1,0 +1,222 @@
+//! The daily report on a real SQLite file: a day of tickets driven through the commands with known
+//! times, the expected figures computed here from what the test did, and the PDF (pdftotext), the
+//! CSV (a CSV parser) and the XLSX (calamine) each read back and compared; the report kept at the
+//! day's close and unchanged by what happens after; every refusal with its field.
+
+mod common;
+
+use calamine::{Data, Reader};
+use chrono::Duration;
+use common::Office;
+use loket::ErrorCode;
+use serde_json::{json, Value};
+
+const PASSWORD: &str = "sandi-baru-123";
+
+struct Day {
+    o: Office,
+    hub: common::Hub,
+}
+
+impl Day {
+    fn token(&self, user: &str) -> String {
+        self.o.login(user, PASSWORD)
+    }
+
+    fn at(&self, hh: u32, mm: u32) {
+        // The office clock to hh:mm WIB on Monday 23 November 2026.
+        let target = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 23, hh - 7, mm, 0).unwrap();
+        let now = self.o.app.now();
+        assert!(target >= now, "the test's clock only moves forward");
+        self.o.clock.advance(target - now);
+    }
+
+    fn act(&self, user: &str, cmd: &str, ticket: &Value) -> Value {
+        self.o.call(&self.token(user), cmd, json!({"ticket_id": ticket["id"]})).unwrap()
+    }
+
+    fn file(&self, name: &str, query: &str) -> (u16, Vec<u8>) {
+        let r = common::http()
+            .get(format!("{}/api/v1/files/{name}?{query}", self.hub.url))
+            .bearer_auth(self.token("sari"))
+            .send()
+            .unwrap();
+        (r.status().as_u16(), r.bytes().unwrap().to_vec())
+    }
+}
+
+fn issue(o: &Office, prefix: &str) -> Value {
+    o.app.call(None, "queue.issue", json!({"service_prefix": prefix})).unwrap()["ticket"].clone()
+}
+
+/// The day: five tickets, three served, one no-show, one still waiting at the close.
+///
+/// | ticket | issued | called | started | finished | wait | service |
+/// |---|---|---|---|---|---|---|
+/// | A-001 | 08:00 | 08:04 | 08:05 | 08:15 | 4 | 10 (standard 15: met) |
+/// | C-001 | 08:03 | 08:06 | 08:07 | 08:12 | 3 | 5 (standard 5: met) |
+/// | A-002 | 08:02 | 08:15 | 08:16 | 08:40 | 13 | 24 (not met) |
+/// | A-003 | 08:05 | 08:40, again 08:41 and 08:43 | no-show 08:45 | | 38 | |
+/// | A-004 | 08:10 | never | | | | |
+fn day() -> Day {
+    let o = common::office();
+    o.long_sessions();
+    o.staff_with("sari", &["supervisor"]);
+    o.staff_with("kasih", &["counter_officer"]);
+    o.staff_with("budi", &["counter_officer"]);
+    let hub = common::hub(o.app.clone());
+    let d = Day { o, hub };
+    d.o.call(&d.token("kasih"), "queue.counter_sign_in", json!({"counter_id": 1})).unwrap();
+    d.o.call(&d.token("budi"), "queue.counter_sign_in", json!({"counter_id": 3})).unwrap();
+    let a1 = issue(&d.o, "A");
+    d.at(8, 2);
+    issue(&d.o, "A");
+    d.at(8, 3);
+    let c1 = issue(&d.o, "C");
+    d.at(8, 4);
+    let called = d.o.call(&d.token("kasih"), "queue.call_next", json!({})).unwrap();
+    assert_eq!(called["ticket"]["id"], a1["id"]);
+    d.at(8, 5);
+    issue(&d.o, "A");
+    d.act("kasih", "queue.start", &a1);
+    d.at(8, 6);
+    let called_c = d.o.call(&d.token("budi"), "queue.call_next", json!({})).unwrap()["ticket"].clone();
+    assert_eq!(called_c["id"], c1["id"]);
+    d.at(8, 7);
+    d.act("budi", "queue.start", &c1);
+    d.at(8, 10);
+    issue(&d.o, "A");
+    d.at(8, 12);
+    d.act("budi", "queue.finish", &c1);
+    d.at(8, 15);
+    d.act("kasih", "queue.finish", &a1);
+    let a2 = d.o.call(&d.token("kasih"), "queue.call_next", json!({})).unwrap()["ticket"].clone();
+    assert_eq!(a2["number"], "A-002");
+    d.at(8, 16);
+    d.act("kasih", "queue.start", &a2);
+    d.at(8, 40);
+    d.act("kasih", "queue.finish", &a2);
+    let a3 = d.o.call(&d.token("kasih"), "queue.call_next", json!({})).unwrap()["ticket"].clone();
+    assert_eq!(a3["number"], "A-003");
+    // Called three times before the no-show; the wait counts to the last call.
+    d.at(8, 41);
+    d.act("kasih", "queue.recall", &a3);
+    d.at(8, 43);
+    d.act("kasih", "queue.recall", &a3);
+    d.at(8, 45);
+    d.act("kasih", "queue.no_show", &a3);
+    d
+}
+
+fn pdf_text(bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("laporan.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext").arg("-layout").arg(&path).arg("-").output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The "Jumlah" row of the queue's per-service table, as the CSV has it.
+fn csv_total(bytes: &[u8]) -> Vec<String> {
+    assert!(bytes.starts_with("\u{FEFF}".as_bytes()), "UTF-8 with a byte-order mark");
+    let mut r = csv::ReaderBuilder::new().delimiter(b';').flexible(true).has_headers(false).from_reader(&bytes[3..]);
+    let rows: Vec<Vec<String>> = r.records().map(|x| x.unwrap().iter().map(str::to_string).collect()).collect();
+    let header = rows.iter().position(|row| row.first().is_some_and(|c| c == "Layanan")).expect("the per-service table");
+    assert_eq!(rows[header][5], "Tunggu rata-rata (menit)", "the unit is in the header");
+    rows[header..].iter().find(|row| row.first().is_some_and(|c| c == "Jumlah")).expect("the total row").clone()
+}
+
+#[test]
+fn the_daily_report_has_the_figures_of_the_day_in_every_format() {
+    let d = day();
+    d.at(16, 0);
+    // The report before the close is computed live; the close keeps it.
+    d.o.call(&d.token("sari"), "queue.close_day", json!({})).unwrap();
+    let index = d.o.call(&d.token("sari"), "reports.index", json!({})).unwrap();
+    assert_eq!(index["kept"][0]["day"], "2026-11-23");
+    assert_eq!(index["kept"][0]["generated_by"], "Pegawai sari");
+    assert!(index["sections"].as_array().unwrap().iter().any(|s| s["id"] == "standards"));
+
+    // Expected, from the table in `day()`: waits 4, 3, 13, 38 minutes.
+    let waits = [4.0f64, 3.0, 13.0, 38.0];
+    let avg = waits.iter().sum::<f64>() / waits.len() as f64;
+    let (arrived, served, no_show, unserved, within) = (5, 3, 1, 1, 2.0 / 3.0);
+
+    let (status, pdf) = d.file("reports.daily_pdf", "day=2026-11-23");
+    assert_eq!(status, 200);
+    if let Ok(keep) = std::env::var("LOKET_KEEP_REPORT") {
+        std::fs::write(keep, &pdf).unwrap();
+    }
+    let text = pdf_text(&pdf);
+    for needle in ["LAPORAN HARIAN", "Kantor Kecamatan Sajingan Besar", "Senin, 23 November 2026", "Diekspor oleh Pegawai sari", "Antrean",
+        "Kedatangan per jam", "Lama menunggu", "Perekaman", "Pengiriman data ke pusat", "Pencetakan dan blangko", "Penyerahan KTP-el dan Suket",
+        "Pemenuhan standar pelayanan", "Halaman 1 dari"] {
+        assert!(text.contains(needle), "{needle} not in the PDF:\n{text}");
+    }
+    let total_line = text.lines().find(|l| l.trim_start().starts_with("Jumlah") && l.contains('%')).expect("the queue's total row");
+    let cols: Vec<&str> = total_line.split_whitespace().collect();
+    let expected = [arrived, served, no_show, unserved].map(|n| n.to_string());
+    assert_eq!(cols[1..5], expected, "{total_line}");
+    // Tunggu rata-rata, median, P90, terlama (menit), lama layanan, sesuai standar.
+    assert_eq!(cols[5..11], [format!("{avg:.1}").replace('.', ","), "4,0".into(), "38,0".into(), "38,0".into(), "13,0".into(), "66,7%".into()], "{total_line}");
+    assert!(text.contains("Tunggu rata-rata") && text.contains("(menit)"), "the unit in the header");
+
+    let (status, csv) = d.file("reports.daily_csv", "day=2026-11-23&section=queue");
+    assert_eq!(status, 200);
+    let total = csv_total(&csv);
+    assert_eq!(&total[1..5], [arrived.to_string(), served.to_string(), no_show.to_string(), unserved.to_string()]);
+    assert_eq!(total[5], format!("{avg:.1}").replace('.', ","), "decimal comma");
+    assert_eq!(total[6], "4,0", "median (nearest rank)");
+    assert_eq!(total[7], "38,0", "90th percentile");
+    assert_eq!(total[10], format!("{:.1}", within * 100.0).replace('.', ","));
+    let (_, point) = d.file("reports.daily_csv", "day=2026-11-23&section=queue&separator=,&decimal=point");
+    assert!(String::from_utf8_lossy(&point).contains(&format!("Jumlah,5,3,1,1,{avg:.1},4.0,38.0")), "{}", String::from_utf8_lossy(&point));
+
+    let (status, xlsx) = d.file("reports.daily_xlsx", "day=2026-11-23");
+    assert_eq!(status, 200);
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
+    assert!(book.sheet_names().iter().any(|n| n == "Antrean"), "{:?}", book.sheet_names());
+    let sheet = book.worksheet_range("Antrean").unwrap();
+    let row = sheet.rows().find(|r| matches!(&r[0], Data::String(s) if s == "Jumlah")).expect("the total row");
+    assert_eq!(row[1], Data::Float(5.0), "counts are numbers");
+    assert_eq!(row[2], Data::Float(3.0));
+    // A wait is a duration cell: Excel's fraction of a day, shown [h]:mm:ss.
+    let Data::DateTime(wait) = &row[5] else { panic!("a wait is a duration: {:?}", row[5]) };
+    assert!(wait.is_duration(), "{wait:?}");
+    assert!((wait.as_f64() * 1440.0 - avg).abs() < 1e-6, "{wait:?}");
+    assert!(matches!(row[10], Data::Float(x) if (x - within).abs() < 5e-4), "a share, to a tenth of a percent: {:?}", row[10]);
+
+    // What happens after the close does not change the kept day.
+    d.at(16, 30);
+    issue(&d.o, "A");
+    let (_, again) = d.file("reports.daily_csv", "day=2026-11-23&section=queue");
+    assert_eq!(csv_total(&again)[1], "5");
+}
+
+#[test]
+fn a_report_is_refused_for_days_it_cannot_have_and_for_unknown_parts() {
+    let d = day();
+    let sari = d.token("sari");
+    let refused = |name: &str, payload: Value, field: &str| {
+        let e = d.o.app.file(Some(&sari), name, payload).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some(field), "{name}: {e:?}");
+        e
+    };
+    let e = refused("reports.daily_pdf", json!({"day": "2026-11-24"}), "to");
+    assert!(e.message.contains("belum terjadi"), "{}", e.message);
+    let e = refused("reports.daily_pdf", json!({"day": "2026-11-01"}), "from");
+    assert!(e.message.contains("mulai memakai"), "{}", e.message);
+    refused("reports.daily_pdf", json!({"day": "23-11-2026"}), "day");
+    let e = refused("reports.daily_csv", json!({"day": "2026-11-23", "section": "gaji"}), "section");
+    assert!(e.message.contains("queue"), "{}", e.message);
+    refused("reports.daily_csv", json!({"day": "2026-11-23", "section": "queue", "separator": "|"}), "separator");
+    refused("reports.daily_csv", json!({"day": "2026-11-23", "section": "queue", "separator": ",", "decimal": "comma"}), "decimal");
+    // Supervisors and administrators only.
+    let e = d.o.app.file(Some(&d.token("kasih")), "reports.daily_pdf", json!({"day": "2026-11-23"})).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Forbidden);
+    // Before the close, today's report is computed live.
+    d.o.clock.advance(Duration::minutes(1));
+    let csv = d.o.app.file(Some(&sari), "reports.daily_csv", json!({"day": "2026-11-23", "section": "queue"})).unwrap();
+    assert_eq!(csv_total(&csv.bytes)[1], "5");
+}
