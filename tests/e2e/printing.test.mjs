@@ -18,43 +18,27 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { centralCli, killCentral, startCentral } from './central.mjs';
-import { apiCall, createStaff, initOffice, launchChromium, loginApi, loginPage, openPage, startHub, stepRunner, stopHub, until, waitText } from './hub.mjs';
+import { apiCall, launchChromium, loginApi, loginPage, openPage, paths, stepRunner, until, waitText } from './hub.mjs';
+import { encoderScript, printShop, readyToPrint } from './printshop.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
-const bin = path.resolve(root, process.env.LOKET_BIN ?? 'target/debug/loket');
-const centralBin = path.resolve(root, process.env.LOKET_CENTRAL_BIN ?? 'target/debug/loket-central');
-const uiDir = path.join(root, 'ui', 'dist');
-const outDir = path.join(here, 'out');
+const outDir = paths.outDir;
 const docsDir = path.join(root, 'docs', 'screenshots');
-const encoderScript = path.join(root, 'tests', 'support', 'station-encoder.sh');
-const printerCommand = path.join(root, 'tests', 'support', 'card-printer-command.sh');
 
-const OFFICE = '61.01.09';
-const ADMIN = { username: 'admin', fullName: 'Budi Santoso', password: 'Rahasia-Admin-2026' };
 const SUPERVISOR = { username: 'spv', fullName: 'Maria Ulfa', roles: ['supervisor'], initial: 'Awal-Spv-333333', password: 'Baru-Spv-333333' };
 const OPERATOR = { username: 'cetak', fullName: 'Dedi Kurniawan', roles: ['print_operator'], initial: 'Awal-Cetak-4444', password: 'Baru-Cetak-4444' };
 /** The encoder script fails the chip of this blank. */
 const FAIL_SERIAL = 'KTP-0002';
 
-let hub;
-let hubOutput = '';
-let central;
-let centralOutput = '';
-let dbus;
-let printer;
-let printerPort;
-let dataDir;
-let centralDir;
+const shop = printShop('print');
 let printerDir;
+let printerPort;
 let browser;
 let baseUrl;
 let operatorToken;
@@ -62,6 +46,7 @@ let operatorToken;
 let ready = [];
 const pages = {};
 const pageErrors = [];
+const spooled = () => shop.spooled();
 
 async function shot(page, name) {
   await page.screenshot({ path: path.join(outDir, `printing-${name}.png`) });
@@ -77,116 +62,17 @@ const run = stepRunner(async (tag) => {
 const step = run.step;
 const tid = (page, id) => page.getByTestId(id);
 
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-const connects = (port) =>
-  new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-
-function tool(name) {
-  for (const dir of ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin']) {
-    const p = path.join(dir, name);
-    if (existsSync(p)) return p;
-  }
-  throw new Error(`${name} is not installed (make deb: cups-ipp-utils, dbus-daemon, poppler-utils)`);
-}
-
-/** ippeveprinter on loopback with a private D-Bus (it does not start without one, even with -r off). */
-async function startPrinter() {
-  const socket = path.join(printerDir, 'bus');
-  dbus = spawn(tool('dbus-daemon'), ['--session', '--nofork', '--nopidfile', `--address=unix:path=${socket}`], { stdio: 'ignore' });
-  await until('the private D-Bus is up', () => existsSync(socket), 10_000);
-  mkdirSync(path.join(printerDir, 'spool'));
-  printerPort = await freePort();
-  let log = '';
-  printer = spawn(
-    tool('ippeveprinter'),
-    ['-n', 'localhost', '-p', String(printerPort), '-r', 'off', '-k', '-f', 'application/pdf', '-d', path.join(printerDir, 'spool'), '-c', printerCommand, 'LoketTestCard'],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: `unix:path=${socket}` } },
-  );
-  printer.stdout.on('data', (d) => (log += d));
-  printer.stderr.on('data', (d) => (log += d));
-  await until(`ippeveprinter answers on ${printerPort} (${log})`, () => connects(printerPort), 15_000);
-}
-
-/** The PDFs the printer received, oldest first (ippeveprinter -k keeps them). */
-function spooled() {
-  const dir = path.join(printerDir, 'spool');
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.pdf'))
-    .sort((a, b) => parseInt(a, 10) - parseInt(b, 10))
-    .map((f) => path.join(dir, f));
-}
-
 before(async () => {
-  for (const [what, file] of [['hub', bin], ['central', centralBin]]) {
-    assert.ok(existsSync(file), `${what} binary not found at ${file}: run \`make build\``);
-  }
-  assert.ok(existsSync(path.join(uiDir, 'index.html')), `no built UI at ${uiDir}: run \`npm run build\` in ui/`);
-  for (const t of ['pdftotext', 'pdfimages']) tool(t);
-  mkdirSync(outDir, { recursive: true });
   mkdirSync(docsDir, { recursive: true });
-  dataDir = mkdtempSync(path.join(tmpdir(), 'loket-e2e-print-hub-'));
-  centralDir = mkdtempSync(path.join(tmpdir(), 'loket-e2e-print-central-'));
-  printerDir = mkdtempSync(path.join(tmpdir(), 'loket-e2e-print-printer-'));
-
-  // Central with a registry of the office's kecamatan.
-  const registry = path.join(centralDir, 'registry.csv');
-  const cli = { bin: centralBin, dataDir: centralDir };
-  centralCli(cli, ['registry', 'generate', '--count', '50', '--office', OFFICE, '--seed', '7', '--out', registry]);
-  centralCli(cli, ['registry', 'import', registry]);
-  let centralUrl;
-  ({ child: central, url: centralUrl } = await startCentral({ bin: centralBin, dataDir: centralDir, onOutput: (s) => (centralOutput += s) }));
-
-  // The office: set up, enrolled, two finished recordings of registered people waiting to be sent.
-  initOffice({ bin, cwd: root, dataDir, district: OFFICE, officeName: 'Kantor Kecamatan Sajingan Besar', admin: ADMIN.username, adminName: ADMIN.fullName, password: ADMIN.password });
-  const token = centralCli(cli, ['device', 'add', '--office', OFFICE]).trim();
-  execFileSync(bin, ['--data-dir', dataDir, 'sync', 'enroll', centralUrl, token], { encoding: 'utf8' });
-  execFileSync(bin, ['--data-dir', dataDir, 'dev', 'seed-backlog', '--registry', registry, '--count', '2', '--seed', '3'], { encoding: 'utf8' });
-
-  await startPrinter();
-  ({ child: hub, url: baseUrl } = await startHub({
-    bin,
-    cwd: root,
-    dataDir,
-    uiDir,
-    env: { LOKET_SYNC_INTERVAL_MS: '500', LOKET_SYNC_BACKOFF_BASE_MS: '100', LOKET_SYNC_BACKOFF_CAP_MS: '1000' },
-    onOutput: (s) => (hubOutput += s),
-  }));
-  const adminToken = await loginApi(baseUrl, ADMIN.username, ADMIN.password);
-  for (const p of [SUPERVISOR, OPERATOR]) await createStaff(baseUrl, adminToken, p);
+  await shop.open({ recordings: 2, staff: [SUPERVISOR, OPERATOR] });
+  ({ baseUrl, printerDir, printerPort } = shop);
   operatorToken = await loginApi(baseUrl, OPERATOR.username, OPERATOR.password);
   browser = await launchChromium(chromium);
 });
 
 after(async () => {
   await browser?.close().catch(() => {});
-  await stopHub(hub);
-  await killCentral(central, 'SIGTERM');
-  // stopHub stops any child the same way: SIGTERM, then SIGKILL after 5 s.
-  await stopHub(printer);
-  await stopHub(dbus);
-  for (const d of [dataDir, centralDir, printerDir]) if (d) rmSync(d, { recursive: true, force: true });
-  if (run.failed) {
-    if (hubOutput) console.error(`--- hub output ---\n${hubOutput}`);
-    if (centralOutput) console.error(`--- central output ---\n${centralOutput}`);
-  }
+  await shop.close(run.failed);
 });
 
 /** Finds a record on the print station by its receipt number, as a scanner types it, and waits for its preview. */
@@ -205,15 +91,7 @@ async function findAndChoose(page, record) {
 
 test('printing KTP-el cards: blanks in, printer and encoder set, print, check, a spoiled chip, the stock balances', async (t) => {
   await step(t, 'central answers PRINT_READY_RECORD for both recordings and the hub pulls it', async () => {
-    await until(
-      'both records are ready to print',
-      async () => {
-        const q = await apiCall(baseUrl, 'printing.queue', {}, operatorToken);
-        ready = q.items;
-        return ready.length === 2;
-      },
-      90_000,
-    );
+    ready = await readyToPrint(baseUrl, operatorToken, 2);
     for (const r of ready) assert.match(r.receipt_number, /\S/, 'a receipt number');
   });
 

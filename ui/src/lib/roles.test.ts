@@ -29,6 +29,9 @@ const SCREEN_ROLES: Record<string, readonly string[] | 'any_staff' | 'public'> =
   blanks: ['print_operator', 'supervisor', 'administrator'],
   'print-settings': MANAGERS,
   'daily-report': ['supervisor'],
+  // Built with issue 11: the hand-over and the Suket are the counter's.
+  handover: ['counter_officer', 'supervisor'],
+  suket: ['counter_officer', 'supervisor'],
 };
 
 /** The home tiles of each role (id and route) as they were before the screens' table. */
@@ -36,6 +39,8 @@ const TILES_BY_ROLE: Record<Role, [string, string | undefined][]> = {
   counter_officer: [
     ['queue', '/counter'],
     ['documents', '/intake'],
+    ['handover', '/handover'],
+    ['suket', '/suket'],
   ],
   recording_operator: [['recording', '/recording']],
   print_operator: [
@@ -47,6 +52,8 @@ const TILES_BY_ROLE: Record<Role, [string, string | undefined][]> = {
     ['documents', '/intake'],
     ['recording', '/recording'],
     ['printing', '/printing'],
+    ['handover', '/handover'],
+    ['suket', '/suket'],
     ['blanks', '/blanks'],
     ['queue-settings', '/queue-settings'],
     ['print-settings', '/print-settings'],
@@ -73,7 +80,7 @@ const TILES_BY_ROLE: Record<Role, [string, string | undefined][]> = {
   ],
 };
 
-const NAV_ORDER = ['home', 'counter', 'intake', 'recording', 'printing', 'blanks', 'queue-settings', 'print-settings', 'queue-metrics', 'requirements', 'sync', 'staff', 'audit', 'settings', 'backup'];
+const NAV_ORDER = ['home', 'counter', 'intake', 'recording', 'printing', 'handover', 'suket', 'blanks', 'queue-settings', 'print-settings', 'queue-metrics', 'requirements', 'sync', 'staff', 'audit', 'settings', 'backup'];
 
 const ALL: readonly ScreenDef[] = SCREENS;
 
@@ -134,9 +141,9 @@ describe('home tiles per role', () => {
     expect(canOpen(['supervisor'], 'recording')).toBe(true);
   });
 
-  it('gives a counter officer only counter tiles: the queue and the intake', () => {
+  it('gives a counter officer only counter tiles: the queue, the intake, the card pickup and the Suket', () => {
     const tiles = tilesFor(['counter_officer']);
-    expect(tiles.map((t) => t.id)).toEqual(['queue', 'documents']);
+    expect(tiles.map((t) => t.id)).toEqual(['queue', 'documents', 'handover', 'suket']);
     expect(tiles.find((t) => t.id === 'queue')?.href).toBe('/counter');
     expect(tiles.find((t) => t.id === 'documents')?.href).toBe('/intake');
     expect(canOpen(['counter_officer'], 'intake')).toBe(true);
@@ -175,6 +182,8 @@ describe('home tiles per role', () => {
       'documents',
       'recording',
       'printing',
+      'handover',
+      'suket',
       'blanks',
       'queue-settings',
       'print-settings',
@@ -192,7 +201,7 @@ describe('home tiles per role', () => {
 
   it('shows the tiles of several roles role by role', () => {
     expect(tilesFor(['supervisor', 'print_operator']).map((t) => t.id).slice(0, 4)).toEqual(['printing', 'blanks', 'queue', 'documents']);
-    expect(tilesFor(['recording_operator', 'counter_officer']).map((t) => t.id)).toEqual(['queue', 'documents', 'recording']);
+    expect(tilesFor(['recording_operator', 'counter_officer']).map((t) => t.id)).toEqual(['queue', 'documents', 'handover', 'suket', 'recording']);
   });
 
   it('gives a print operator the print station and the stock, and the print settings to managers only', () => {

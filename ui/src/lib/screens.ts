@@ -17,6 +17,7 @@ import Blanks from '../screens/Blanks.svelte';
 import ChangePassword from '../screens/ChangePassword.svelte';
 import Counter from '../screens/Counter.svelte';
 import Display from '../screens/Display.svelte';
+import Handover from '../screens/Handover.svelte';
 import Home from '../screens/Home.svelte';
 import Intake from '../screens/Intake.svelte';
 import Kiosk from '../screens/Kiosk.svelte';
@@ -28,6 +29,7 @@ import Recording from '../screens/Recording.svelte';
 import Requirements from '../screens/Requirements.svelte';
 import Settings from '../screens/Settings.svelte';
 import Staff from '../screens/Staff.svelte';
+import Suket from '../screens/Suket.svelte';
 import Sync from '../screens/Sync.svelte';
 
 /** A card on the home page (testid `tile-<id>`). */
@@ -78,6 +80,14 @@ export const SCREENS = [
   {
     id: 'printing', path: '/printing', component: Printing, gate: 'printing.queue', title: 'print.title', nav: 'nav.printing',
     tile: { id: 'printing', title: 'tile.printing', desc: 'tile.printing.desc' },
+  },
+  {
+    id: 'handover', path: '/handover', component: Handover, gate: 'handover.lookup', title: 'ho.title', nav: 'nav.handover',
+    tile: { id: 'handover', title: 'tile.handover', desc: 'tile.handover.desc' },
+  },
+  {
+    id: 'suket', path: '/suket', component: Suket, gate: 'suket.register', title: 'suket.title', nav: 'nav.suket',
+    tile: { id: 'suket', title: 'tile.suket', desc: 'tile.suket.desc' },
   },
   {
     id: 'blanks', path: '/blanks', component: Blanks, gate: 'stock.summary', title: 'blanks.title', nav: 'nav.blanks',

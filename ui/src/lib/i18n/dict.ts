@@ -5,6 +5,7 @@ import { intakeEn, intakeId } from './dict-intake';
 import { printingEn, printingId } from './dict-printing';
 import { syncEn, syncId } from './dict-sync';
 import { backupEn, backupId } from './dict-backup';
+import { handoverEn, handoverId } from './dict-handover';
 
 const id = {
   'app.name': 'Loket KTP-el',
@@ -455,6 +456,7 @@ const id = {
   ...syncId,
   ...printingId,
   ...backupId,
+  ...handoverId,
 } as const;
 
 export type MessageKey = keyof typeof id;
@@ -909,6 +911,7 @@ const en: Dictionary = {
   ...syncEn,
   ...printingEn,
   ...backupEn,
+  ...handoverEn,
 };
 
 export type Lang = 'id' | 'en';
