@@ -107,6 +107,7 @@ async function kioskSuket(page, entry, qr) {
   await tid(page, 'kiosk-suket').waitFor();
   // The scanner types into the focused field.
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'kiosk-suket-qr');
+  await shot(page, `kiosk-suket-from-${entry}`);
   await page.keyboard.insertText(qr);
   await page.keyboard.press('Enter');
   await tid(page, 'kiosk-suket-result').waitFor();
@@ -240,6 +241,7 @@ test('card pickup and Suket: a representative collects a card, a letter while bl
     assert.equal(await tid(page, 'suket-person-card').getAttribute('data-status'), 'not_printed');
     assert.equal(await tid(page, 'suket-issue').isDisabled(), true);
     await waitText(page, 'suket-issue-why', /dimatikan oleh supervisor/);
+    await shot(page, 'suket-policy-off');
     // The officer reads the policy but cannot change it.
     await tid(page, 'suket-tab-policy').click();
     await tid(page, 'suket-policy-read').waitFor();
@@ -338,7 +340,14 @@ test('card pickup and Suket: a representative collects a card, a letter while bl
     await tid(page, 'home-uncollected').waitFor();
     await tid(page, 'home-expiring').waitFor();
     await waitText(page, 'home-exchange', /^1 pemegang Suket/);
+    await waitText(page, 'home-uncollected', /30 hari atau lebih/);
     await docShot(page, 'handover-supervisor-home');
+    // The supervisor changes after how many days a card counts as uncollected.
+    await tid(page, 'home-uncollected-days-edit').click();
+    await tid(page, 'home-uncollected-days').fill('14');
+    await tid(page, 'home-uncollected-days-save').click();
+    await waitText(page, 'home-uncollected', /14 hari atau lebih/);
+    assert.equal((await apiCall(baseUrl, 'handover.settings_get', {}, spvToken)).uncollected_days, 14);
   });
 
   await step(t, 'the second applicant collects the card in person; the Suket is superseded', async () => {

@@ -156,6 +156,8 @@ export const handoverId = {
 
   'home.uncollected_title': 'KTP-el belum diambil',
   'home.uncollected_hint': 'Sudah dicetak {days} hari atau lebih. Hubungi pemiliknya.',
+  'home.uncollected_days': 'Dianggap belum diambil setelah (hari)',
+  'home.uncollected_change': 'Ubah batas hari',
   'home.uncollected_none': 'Tidak ada. Semua kartu yang dicetak sudah diambil tepat waktu.',
   'home.uncollected_line': 'menunggu {days} hari · dicetak {when}',
   'home.expiring_title': 'Suket hampir habis masa berlaku',
@@ -319,6 +321,8 @@ export const handoverEn: Record<keyof typeof handoverId, string> = {
 
   'home.uncollected_title': 'Cards not collected',
   'home.uncollected_hint': 'Printed {days} days ago or more. Call the holder.',
+  'home.uncollected_days': 'Counted as uncollected after (days)',
+  'home.uncollected_change': 'Change the limit',
   'home.uncollected_none': 'None. Every printed card was collected in time.',
   'home.uncollected_line': 'waiting {days} days · printed {when}',
   'home.expiring_title': 'Suket letters about to expire',
