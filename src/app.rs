@@ -96,5 +96,7 @@ pub fn registry() -> Registry {
     crate::suket::register(&mut r);
     crate::reports::register(&mut r);
     crate::backup::register(&mut r);
+    crate::calendar::register(&mut r);
+    crate::complaints::register(&mut r);
     r
 }
