@@ -95,8 +95,7 @@ pub fn registry() -> Registry {
     crate::handover::register(&mut r);
     crate::suket::register(&mut r);
     crate::reports::register(&mut r);
+    crate::dashboard::register(&mut r);
     crate::backup::register(&mut r);
-    crate::calendar::register(&mut r);
-    crate::complaints::register(&mut r);
     r
 }

@@ -143,7 +143,7 @@ fn the_daily_report_has_the_figures_of_the_day_in_every_format() {
     let avg = waits.iter().sum::<f64>() / waits.len() as f64;
     let (arrived, served, no_show, unserved, within) = (5, 3, 1, 1, 2.0 / 3.0);
 
-    let (status, pdf) = d.file("reports.daily_pdf", "day=2026-11-23");
+    let (status, pdf) = d.file("reports.pdf", "from=2026-11-23&to=2026-11-23");
     assert_eq!(status, 200);
     if let Ok(keep) = std::env::var("LOKET_KEEP_REPORT") {
         std::fs::write(keep, &pdf).unwrap();
@@ -162,7 +162,7 @@ fn the_daily_report_has_the_figures_of_the_day_in_every_format() {
     assert_eq!(cols[5..11], [format!("{avg:.1}").replace('.', ","), "4,0".into(), "38,0".into(), "38,0".into(), "13,0".into(), "66,7%".into()], "{total_line}");
     assert!(text.contains("Tunggu rata-rata") && text.contains("(menit)"), "the unit in the header");
 
-    let (status, csv) = d.file("reports.daily_csv", "day=2026-11-23&section=queue");
+    let (status, csv) = d.file("reports.csv", "from=2026-11-23&to=2026-11-23&section=queue");
     assert_eq!(status, 200);
     let total = csv_total(&csv);
     assert_eq!(&total[1..5], [arrived.to_string(), served.to_string(), no_show.to_string(), unserved.to_string()]);
@@ -170,10 +170,10 @@ fn the_daily_report_has_the_figures_of_the_day_in_every_format() {
     assert_eq!(total[6], "4,0", "median (nearest rank)");
     assert_eq!(total[7], "38,0", "90th percentile");
     assert_eq!(total[10], format!("{:.1}", within * 100.0).replace('.', ","));
-    let (_, point) = d.file("reports.daily_csv", "day=2026-11-23&section=queue&separator=,&decimal=point");
+    let (_, point) = d.file("reports.csv", "from=2026-11-23&to=2026-11-23&section=queue&separator=,&decimal=point");
     assert!(String::from_utf8_lossy(&point).contains(&format!("Jumlah,5,3,1,1,{avg:.1},4.0,38.0")), "{}", String::from_utf8_lossy(&point));
 
-    let (status, xlsx) = d.file("reports.daily_xlsx", "day=2026-11-23");
+    let (status, xlsx) = d.file("reports.xlsx", "from=2026-11-23&to=2026-11-23");
     assert_eq!(status, 200);
     let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
     assert!(book.sheet_names().iter().any(|n| n == "Antrean"), "{:?}", book.sheet_names());
@@ -190,7 +190,7 @@ fn the_daily_report_has_the_figures_of_the_day_in_every_format() {
     // What happens after the close does not change the kept day.
     d.at(16, 30);
     issue(&d.o, "A");
-    let (_, again) = d.file("reports.daily_csv", "day=2026-11-23&section=queue");
+    let (_, again) = d.file("reports.csv", "from=2026-11-23&to=2026-11-23&section=queue");
     assert_eq!(csv_total(&again)[1], "5");
 }
 
@@ -203,20 +203,78 @@ fn a_report_is_refused_for_days_it_cannot_have_and_for_unknown_parts() {
         assert_eq!(e.field.as_deref(), Some(field), "{name}: {e:?}");
         e
     };
-    let e = refused("reports.daily_pdf", json!({"day": "2026-11-24"}), "to");
+    let day = |d: &str| json!({"from": d, "to": d});
+    let e = refused("reports.pdf", day("2026-11-24"), "to");
     assert!(e.message.contains("belum terjadi"), "{}", e.message);
-    let e = refused("reports.daily_pdf", json!({"day": "2026-11-01"}), "from");
+    let e = refused("reports.pdf", day("2026-11-01"), "from");
     assert!(e.message.contains("mulai memakai"), "{}", e.message);
-    refused("reports.daily_pdf", json!({"day": "23-11-2026"}), "day");
-    let e = refused("reports.daily_csv", json!({"day": "2026-11-23", "section": "gaji"}), "section");
+    refused("reports.pdf", json!({"from": "23-11-2026", "to": "2026-11-23"}), "from");
+    refused("reports.xlsx", json!({"from": "2026-11-23", "to": "2026-11-22"}), "to");
+    let e = refused("reports.xlsx", json!({"from": "2025-11-01", "to": "2026-11-23"}), "to");
+    assert!(e.message.contains("366"), "{}", e.message);
+    let e = refused("reports.csv", json!({"from": "2026-11-23", "to": "2026-11-23", "section": "gaji"}), "section");
     assert!(e.message.contains("queue"), "{}", e.message);
-    refused("reports.daily_csv", json!({"day": "2026-11-23", "section": "queue", "separator": "|"}), "separator");
-    refused("reports.daily_csv", json!({"day": "2026-11-23", "section": "queue", "separator": ",", "decimal": "comma"}), "decimal");
+    refused("reports.csv", json!({"from": "2026-11-23", "to": "2026-11-23", "section": "queue", "separator": "|"}), "separator");
+    refused("reports.csv", json!({"from": "2026-11-23", "to": "2026-11-23", "section": "queue", "separator": ",", "decimal": "comma"}), "decimal");
     // Supervisors and administrators only.
-    let e = d.o.app.file(Some(&d.token("kasih")), "reports.daily_pdf", json!({"day": "2026-11-23"})).unwrap_err();
+    let e = d.o.app.file(Some(&d.token("kasih")), "reports.pdf", day("2026-11-23")).unwrap_err();
     assert_eq!(e.code, ErrorCode::Forbidden);
     // Before the close, today's report is computed live.
     d.o.clock.advance(Duration::minutes(1));
-    let csv = d.o.app.file(Some(&sari), "reports.daily_csv", json!({"day": "2026-11-23", "section": "queue"})).unwrap();
+    let csv = d.o.app.file(Some(&sari), "reports.csv", json!({"from": "2026-11-23", "to": "2026-11-23", "section": "queue"})).unwrap();
     assert_eq!(csv_total(&csv.bytes)[1], "5");
+}
+
+#[test]
+fn a_period_report_sums_per_day_and_compares_with_the_period_before() {
+    let d = day();
+    // Tuesday: two more tickets, one served.
+    d.o.clock.advance(Duration::days(1));
+    d.o.call(&d.token("kasih"), "queue.counter_sign_in", json!({"counter_id": 1})).unwrap();
+    let t = issue(&d.o, "A");
+    issue(&d.o, "B");
+    d.o.call(&d.token("kasih"), "queue.call_next", json!({})).unwrap();
+    d.act("kasih", "queue.start", &t);
+    d.act("kasih", "queue.finish", &t);
+    let (status, csv) = d.file("reports.csv", "from=2026-11-23&to=2026-11-24&section=per_day");
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&csv));
+    let text = String::from_utf8(csv[3..].to_vec()).unwrap();
+    assert!(text.contains("2026-11-23;5;3;"), "{text}");
+    assert!(text.contains("2026-11-24;2;1;"), "{text}");
+    assert!(text.contains("Jumlah;7;4;"), "{text}");
+    // The two days before (21–22 November, before the office existed): nothing to compare with.
+    let (_, csv) = d.file("reports.csv", "from=2026-11-23&to=2026-11-24&section=comparison");
+    let text = String::from_utf8(csv[3..].to_vec()).unwrap();
+    assert!(text.contains("21 November 2026 sampai 22 November 2026"), "{text}");
+    assert!(text.contains("Antrean: Tiket diambil;7;0;"), "{text}");
+    let (status, pdf) = d.file("reports.pdf", "from=2026-11-23&to=2026-11-24");
+    assert_eq!(status, 200);
+    let pdf = pdf_text(&pdf);
+    for needle in ["LAPORAN PERIODE", "23 November 2026 sampai 24 November 2026", "Perbandingan dengan periode sebelumnya", "Per hari", "Tren 14 hari"] {
+        assert!(pdf.contains(needle), "{needle}");
+    }
+    let (status, _) = d.file("reports.xlsx", "from=2026-11-23&to=2026-11-24");
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn the_dashboard_counts_today_so_far_and_raises_the_alerts() {
+    let d = day();
+    // 08:45: A-004 waits since 08:10.
+    let dash = d.o.call(&d.token("sari"), "dashboard.today", json!({})).unwrap();
+    assert_eq!((dash["taken"].as_u64(), dash["served"].as_u64(), dash["waiting"].as_u64()), (Some(5), Some(3), Some(1)), "{dash}");
+    let a = dash["services"].as_array().unwrap().iter().find(|s| s["prefix"] == "A").unwrap().clone();
+    assert_eq!((a["taken"].as_u64(), a["served"].as_u64(), a["waiting"].as_u64()), (Some(4), Some(2), Some(1)));
+    assert_eq!(a["longest_wait_minutes"], 35.0);
+    let hours: Vec<String> = serde_json::from_value(dash["arrivals_hours"].clone()).unwrap();
+    let at8 = hours.iter().position(|h| h == "08").unwrap();
+    assert_eq!(dash["arrivals"][at8], 5);
+    assert!(dash["alerts"].as_array().unwrap().iter().any(|x| x.as_str().unwrap().contains("menunggu 35 menit")), "{dash}");
+    assert_eq!(d.o.call(&d.token("kasih"), "dashboard.today", json!({})).unwrap_err().code, ErrorCode::Forbidden);
+    // Served: the alert goes.
+    d.o.call(&d.token("kasih"), "queue.call_next", json!({})).unwrap();
+    let dash = d.o.call(&d.token("sari"), "dashboard.today", json!({})).unwrap();
+    assert_eq!(dash["waiting"], 1, "called still counts as waiting to be served");
+    assert!(dash["services"][0]["longest_wait_minutes"].is_null(), "nobody is waiting in line any more");
+    assert!(!dash["alerts"].as_array().unwrap().iter().any(|x| x.as_str().unwrap().contains("menunggu 35 menit")));
 }

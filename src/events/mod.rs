@@ -32,6 +32,9 @@ pub enum Event {
     SyncChanged,
     /// A print job or the blank stock changed: the print station and the stock screen fetch again.
     PrintChanged,
+    /// A recording finished, a card was handed over or a Suket issued: the supervisor's dashboard
+    /// fetches again.
+    RecordingChanged,
 }
 
 pub struct Events {

@@ -346,7 +346,7 @@ fn receipt_number(conn: &Connection, now: chrono::DateTime<chrono::Utc>) -> Resu
 /// Finishes the recording. A second call (a double click) returns the same finished recording.
 fn finish(app: &App, caller: &Caller, req: RecordingIdRequest) -> Result<RecordingView> {
     let (now, caller) = (app.now(), caller.clone());
-    app.store.write(move |tx| {
+    let view = app.store.write(move |tx| {
         let view = load(tx, &req.recording_id)?;
         if view.status == "bio_captured" {
             return Ok(view);
@@ -385,7 +385,11 @@ fn finish(app: &App, caller: &Caller, req: RecordingIdRequest) -> Result<Recordi
                     "recorded_at": now, "biodata": biodata}),
         )?;
         load(tx, &req.recording_id)
-    })
+    });
+    if view.is_ok() {
+        app.events.publish(crate::events::Event::RecordingChanged);
+    }
+    view
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema, TS)]

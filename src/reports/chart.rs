@@ -188,7 +188,9 @@ pub fn draw(chart: &Chart, canvas: &mut Canvas, x: f32, top: f32, w: f32, h: f32
     if chart.series.len() > 1 {
         let _ = ctx
             .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
+            .position(SeriesLabelPosition::UpperRight)
+            .legend_area_size((11.0 * K) as u32)
+            .margin((2.0 * K) as u32)
             .label_font(font(7.0))
             .background_style(WHITE.mix(0.9))
             .border_style(RGBColor(200, 200, 200))

@@ -9,6 +9,7 @@ mod chart;
 pub mod csv;
 pub mod model;
 mod pdf;
+mod period;
 pub mod range;
 pub mod sections;
 mod xlsx;
@@ -40,35 +41,46 @@ fn staff_name(c: &Connection, caller: &Caller) -> Result<String> {
     Ok(c.query_row("SELECT full_name FROM staff WHERE id = ?1", [&caller.staff_id], |r| r.get(0)).optional()?.unwrap_or_else(|| caller.username.clone()))
 }
 
-/// Computes the report of `[from, to]` from the store, every section.
+/// Computes the report of `[from, to]` from the store, every section; over several days also the
+/// figures per day and the comparison with the period of the same length before.
 pub fn compute(c: &Connection, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>, by: &str) -> Result<Report> {
     let (r, office) = office_range(c, from, to, now)?;
-    let sections = sections::SECTIONS.iter().map(|(_, _, build)| build(c, &r)).collect::<Result<Vec<_>>>()?;
-    let period_label = if from == to {
-        office.long_date(from)
-    } else {
-        format!("{} sampai {}", crate::setup::date_words(from), crate::setup::date_words(to))
-    };
-    Ok(Report {
-        title: if from == to { "Laporan Harian".into() } else { "Laporan Periode".into() },
+    let build = |r: &Range| sections::SECTIONS.iter().map(|(_, _, build)| build(c, r)).collect::<Result<Vec<_>>>();
+    let one_day = from == to;
+    let mut report = Report {
+        title: if one_day { "Laporan Harian".into() } else { "Laporan Periode".into() },
         office_name: office.name.clone(),
         district_name: office.district_name.clone(),
-        period_label,
+        period_label: if one_day {
+            office.long_date(from)
+        } else {
+            format!("{} sampai {}", crate::setup::date_words(from), crate::setup::date_words(to))
+        },
         from: from.to_string(),
         to: to.to_string(),
         generated_at: office.long_date_time(now),
         generated_by: by.to_string(),
-        sections,
-    })
+        sections: build(&r)?,
+    };
+    if !one_day {
+        let before = r.previous();
+        let label = format!("{} sampai {}", crate::setup::date_words(before.from), crate::setup::date_words(before.to));
+        let comparison = period::comparison(&report, &build(&before)?, &label);
+        report.sections.insert(0, period::per_day_section(c, &r)?);
+        report.sections.insert(0, comparison);
+    }
+    Ok(report)
 }
 
-/// The day's report: as kept at the day's close, or computed now for a day not closed yet.
-pub fn daily(c: &Connection, day: NaiveDate, now: DateTime<Utc>, by: &str) -> Result<Report> {
-    let kept: Option<String> = c.query_row("SELECT report FROM daily_report WHERE day = ?1", [day.to_string()], |r| r.get(0)).optional()?;
-    match kept {
-        Some(json) => serde_json::from_str(&json).map_err(Error::internal),
-        None => compute(c, day, day, now, by),
+/// The report of `[from, to]`: a closed day as kept at its close, anything else computed now.
+pub fn load(c: &Connection, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>, by: &str) -> Result<Report> {
+    if from == to {
+        let kept: Option<String> = c.query_row("SELECT report FROM daily_report WHERE day = ?1", [from.to_string()], |r| r.get(0)).optional()?;
+        if let Some(json) = kept {
+            return serde_json::from_str(&json).map_err(Error::internal);
+        }
     }
+    compute(c, from, to, now, by)
 }
 
 /// At the day's close: computes the day's report on a reader and keeps it. A failure is logged, never
@@ -97,18 +109,22 @@ pub fn keep_day(app: &App, caller: &Caller) {
     }
 }
 
+/// A day (`from` = `to`) or a range of at most 366 office-local days.
 #[derive(Debug, Clone, Deserialize, JsonSchema, TS)]
 #[serde(deny_unknown_fields)]
-pub struct DailyReportRequest {
-    /// The office-local day, `2026-11-23`.
-    pub day: String,
+pub struct ReportRequest {
+    /// The first office-local day, `2026-11-23`.
+    pub from: String,
+    /// The last day (inclusive); the same as `from` for the daily report.
+    pub to: String,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema, TS)]
 #[serde(deny_unknown_fields)]
-pub struct DailyCsvRequest {
-    pub day: String,
-    /// One of the ids `reports.sections` lists.
+pub struct CsvReportRequest {
+    pub from: String,
+    pub to: String,
+    /// One of the ids `reports.index` lists (a period report adds `comparison` and `per_day`).
     pub section: String,
     /// `;` (the default, Excel in Indonesian) or `,`.
     #[serde(default)]
@@ -148,48 +164,43 @@ fn index(c: &Connection) -> Result<ReportIndex> {
     Ok(ReportIndex { sections: sections::SECTIONS.iter().map(|(id, t, _)| SectionInfo { id: id.to_string(), title: t.to_string() }).collect(), kept })
 }
 
-fn daily_of(app: &App, caller: &Caller, day: &str) -> Result<Report> {
-    let day = range::parse_day("day", day)?;
+fn report_of(app: &App, caller: &Caller, from: &str, to: &str) -> Result<Report> {
+    let (from, to) = (range::parse_day("from", from)?, range::parse_day("to", to)?);
     let now = app.now();
     app.store.read(|c| {
         let by = staff_name(c, caller)?;
-        daily(c, day, now, &by)
+        load(c, from, to, now, &by)
     })
 }
 
 fn file_stem(r: &Report) -> String {
-    format!("laporan-harian-{}", r.from)
+    if r.from == r.to {
+        format!("laporan-harian-{}", r.from)
+    } else {
+        format!("laporan-{}-sd-{}", r.from, r.to)
+    }
 }
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 pub fn register(r: &mut Registry) {
     let managers = Access::Roles(MANAGERS);
     r.add_staff("reports.index", managers, "The report's sections and the days kept at their close", |app, _, _: Empty| app.store.read(index));
-    r.add_staff_file("reports.daily_pdf", managers, "application/pdf", "The daily report (A4 PDF)", |app, caller, req: DailyReportRequest| {
-        let report = daily_of(app, caller, &req.day)?;
+    r.add_staff_file("reports.pdf", managers, "application/pdf", "The report of a day or a range (A4 PDF)", |app, caller, req: ReportRequest| {
+        let report = report_of(app, caller, &req.from, &req.to)?;
         Ok(FileOut::pdf(pdf::render(&report), crate::documents::file_name(&file_stem(&report), "", "pdf")))
     });
-    r.add_staff_file(
-        "reports.daily_xlsx",
-        managers,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "The daily report (Excel workbook)",
-        |app, caller, req: DailyReportRequest| {
-            let report = daily_of(app, caller, &req.day)?;
-            Ok(FileOut {
-                bytes: xlsx::render(&report)?,
-                content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                file_name: crate::documents::file_name(&file_stem(&report), "", "xlsx"),
-            })
-        },
-    );
-    r.add_staff_file("reports.daily_csv", managers, "text/csv", "One section of the daily report (CSV for Excel)", |app, caller, req: DailyCsvRequest| {
+    r.add_staff_file("reports.xlsx", managers, XLSX, "The report of a day or a range (Excel workbook)", |app, caller, req: ReportRequest| {
+        let report = report_of(app, caller, &req.from, &req.to)?;
+        Ok(FileOut { bytes: xlsx::render(&report)?, content_type: XLSX, file_name: crate::documents::file_name(&file_stem(&report), "", "xlsx") })
+    });
+    r.add_staff_file("reports.csv", managers, "text/csv", "One section of the report (CSV for Excel)", |app, caller, req: CsvReportRequest| {
         let style = csv::CsvStyle::parse(req.separator.as_deref(), req.decimal.as_deref())?;
-        if !sections::SECTIONS.iter().any(|(id, ..)| *id == req.section) {
-            let ids: Vec<&str> = sections::SECTIONS.iter().map(|(id, ..)| *id).collect();
+        let report = report_of(app, caller, &req.from, &req.to)?;
+        let Some(section) = report.sections.iter().find(|s| s.id == req.section) else {
+            let ids: Vec<&str> = report.sections.iter().map(|s| s.id.as_str()).collect();
             return Err(Error::field("section", format!("Bagian laporan tidak dikenal. Pilih salah satu: {}.", ids.join(", "))));
-        }
-        let report = daily_of(app, caller, &req.day)?;
-        let section = report.sections.iter().find(|s| s.id == req.section).ok_or_else(|| Error::field("section", "Bagian ini tidak ada pada laporan yang disimpan."))?;
+        };
         Ok(FileOut {
             bytes: csv::section_csv(section, style)?,
             content_type: "text/csv",

@@ -69,14 +69,14 @@ pub fn checked(from: NaiveDate, to: NaiveDate, today: NaiveDate, first_day: Naiv
     if to < from {
         return Err(Error::field("to", "Tanggal akhir tidak boleh sebelum tanggal awal."));
     }
+    if (to - from).num_days() + 1 > MAX_DAYS {
+        return Err(Error::field("to", format!("Rentang laporan paling panjang {MAX_DAYS} hari.")));
+    }
     if to > today {
         return Err(Error::field("to", format!("Tanggal {to} belum terjadi: laporan paling jauh sampai hari ini ({today}).")));
     }
     if from < first_day {
         return Err(Error::field("from", format!("Kantor ini mulai memakai Loket pada {first_day}: tidak ada data sebelum itu.")));
-    }
-    if (to - from).num_days() + 1 > MAX_DAYS {
-        return Err(Error::field("to", format!("Rentang laporan paling panjang {MAX_DAYS} hari.")));
     }
     Ok(Range::new(from, to, offset))
 }

@@ -9,6 +9,7 @@ pub mod queue;
 mod recording;
 mod standards;
 mod sync;
+pub(crate) mod trend;
 
 use rusqlite::Connection;
 
@@ -27,6 +28,7 @@ pub const SECTIONS: &[(&str, &str, Build)] = &[
     ("printing", "Pencetakan dan blangko KTP-el", printing::build),
     ("handover", "Penyerahan KTP-el dan Suket", handover::build),
     ("standards", "Pemenuhan standar pelayanan", standards::build),
+    ("trend", "Tren 14 hari", trend::build),
 ];
 
 pub use standards::{standard, STANDARDS};

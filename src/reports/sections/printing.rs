@@ -32,16 +32,16 @@ pub fn build(c: &Connection, r: &Range) -> Result<Section> {
     s.figure("Stok akhir", Cell::count(closing));
     s.tables.push(Table {
         title: "Stok blangko".into(),
-        columns: vec!["Awal".into(), "Diterima".into(), "Terpakai".into(), "Rusak".into(), "Dikembalikan/dimusnahkan".into(), "Akhir".into(), "Cukup untuk (hari)".into()],
-        rows: vec![vec![
-            Cell::count(opening),
-            Cell::count(received),
-            Cell::count(used),
-            Cell::count(spoiled),
-            Cell::count(returned),
-            Cell::count(closing),
-            cover.map_or(Cell::Empty, Cell::Number),
-        ]],
+        columns: vec!["".into(), "Jumlah".into()],
+        rows: vec![
+            vec![Cell::text("Stok awal"), Cell::count(opening)],
+            vec![Cell::text("Diterima"), Cell::count(received)],
+            vec![Cell::text("Terpakai (dicetak)"), Cell::count(used)],
+            vec![Cell::text("Rusak"), Cell::count(spoiled)],
+            vec![Cell::text("Dikembalikan atau dimusnahkan"), Cell::count(returned)],
+            vec![Cell::text("Stok akhir"), Cell::count(closing)],
+            vec![Cell::text("Cukup untuk (hari)"), cover.map_or(Cell::Empty, Cell::Number)],
+        ],
     });
     s.tables.push(Table {
         title: "Blangko rusak per sebab".into(),
