@@ -97,5 +97,7 @@ pub fn registry() -> Registry {
     crate::reports::register(&mut r);
     crate::dashboard::register(&mut r);
     crate::backup::register(&mut r);
+    crate::calendar::register(&mut r);
+    crate::complaints::register(&mut r);
     r
 }

@@ -6,6 +6,8 @@ pub mod app;
 pub mod audit;
 pub mod backup;
 pub mod auth;
+pub mod calendar;
+pub mod complaints;
 pub mod dashboard;
 pub mod documents;
 pub mod error;

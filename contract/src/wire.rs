@@ -39,7 +39,7 @@ pub struct WireRecord {
     pub id: String,
     pub seq: i64,
     pub prev_seq: i64,
-    /// `applicant`, `application`, `recording`, `blank_event`, `issuance_event`.
+    /// `applicant`, `application`, `recording`, `blank_event`, `issuance_event`, `complaint_event`.
     pub kind: String,
     /// The office (kecamatan) code, dotted: `61.01.09`.
     pub office: String,
@@ -168,6 +168,60 @@ pub const ISSUANCE_EVENTS: [&str; 5] = ["card_handed_over", "suket_issued", "suk
 pub const COLLECTORS: [&str; 2] = ["applicant", "representative"];
 /// What became of the owner's previous card at a hand-over.
 pub const OLD_CARDS: [&str; 2] = ["handed_in", "withdrawn"];
+
+/// One step in the life of a complaint (pengaduan) recorded at the office: one record per step.
+/// No complaint text and no contact details travel; central counts complaints per office and takes
+/// a complaint's state to be its latest event's `state`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComplaintEventBody {
+    /// The office's own id for the event (a UUIDv7): stored once however often it is sent.
+    pub event_id: String,
+    /// One of `COMPLAINT_EVENTS`.
+    pub event: String,
+    pub at: DateTime<Utc>,
+    /// The tracking number: `ADU-610109-20261123-0001`.
+    pub number: String,
+    /// The complaint's state after the event: one of `COMPLAINT_STATES`.
+    pub state: String,
+    /// One of `COMPLAINT_CHANNELS`.
+    pub channel: String,
+    /// One of `COMPLAINT_CATEGORIES`.
+    pub category: String,
+    /// The office-local day it was received.
+    pub received_on: NaiveDate,
+    /// The last office-local day it should be answered by (received day + N working days).
+    pub deadline: NaiveDate,
+    /// Who handles it now: one of `COMPLAINT_LEVELS`.
+    pub level: String,
+    /// The escalation's note or the rejection's reason.
+    pub note: Option<String>,
+}
+
+/// The steps of a complaint, in the office's words.
+pub const COMPLAINT_EVENTS: [&str; 7] = ["received", "verified", "rejected", "assigned", "answered", "closed", "escalated"];
+/// A complaint's states, in order.
+pub const COMPLAINT_STATES: [&str; 6] = ["diterima", "diverifikasi", "ditolak", "ditindaklanjuti", "selesai", "ditutup"];
+/// How a complaint reached the office.
+pub const COMPLAINT_CHANNELS: [&str; 5] = ["langsung", "telepon", "whatsapp", "email", "kotak_saran"];
+/// What a complaint is about (the categories a Dukcapil office reports on).
+pub const COMPLAINT_CATEGORIES: [&str; 8] =
+    ["pelayanan_lambat", "sikap_petugas", "data_salah", "blangko_habis", "biaya_pungli", "sistem_gangguan", "persyaratan", "lainnya"];
+/// Who handles a complaint, lowest first; each escalation moves one level up.
+pub const COMPLAINT_LEVELS: [&str; 4] = ["supervisor", "sekretaris", "kepala_bidang", "kepala_dinas"];
+
+/// The state an event leaves a complaint in (`escalated` keeps the state it had).
+pub fn complaint_event_state(event: &str) -> Option<&'static str> {
+    Some(match event {
+        "received" => "diterima",
+        "verified" => "diverifikasi",
+        "rejected" => "ditolak",
+        "assigned" => "ditindaklanjuti",
+        "answered" => "selesai",
+        "closed" => "ditutup",
+        _ => return None,
+    })
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -433,6 +487,57 @@ mod tests {
             valid_until: String,
         }
         assert_eq!(decode_body::<Date>(&encode_body(&issued)).unwrap().valid_until, "2027-05-24");
+    }
+
+    #[test]
+    fn a_complaint_event_round_trips_with_its_dates_as_text() {
+        let e = ComplaintEventBody {
+            event_id: "0193a1b2-0000-7000-8000-0000000000cc".into(),
+            event: "escalated".into(),
+            at: "2026-11-24T03:05:00.125Z".parse().unwrap(),
+            number: "ADU-610109-20261123-0001".into(),
+            state: "diverifikasi".into(),
+            channel: "whatsapp".into(),
+            category: "pelayanan_lambat".into(),
+            received_on: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            deadline: NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+            level: "sekretaris".into(),
+            note: Some("belum ada jawaban dari loket".into()),
+        };
+        assert_eq!(decode_body::<ComplaintEventBody>(&encode_body(&e)).unwrap(), e);
+        #[derive(Deserialize)]
+        struct Dates {
+            received_on: String,
+            deadline: String,
+        }
+        let d = decode_body::<Dates>(&encode_body(&e)).unwrap();
+        assert_eq!((d.received_on.as_str(), d.deadline.as_str()), ("2026-11-23", "2026-11-30"));
+        assert_eq!(complaint_event_state("answered"), Some("selesai"));
+        assert_eq!(complaint_event_state("escalated"), None);
+    }
+
+    #[test]
+    fn a_batch_without_an_audit_head_still_reads_and_one_with_it_round_trips() {
+        // What an office before the audit anchor sent: only protocol and records.
+        #[derive(Serialize)]
+        struct Old {
+            protocol: u32,
+            records: Vec<WireRecord>,
+        }
+        let raw = rmp_serde::to_vec_named(&Old { protocol: PROTOCOL, records: vec![] }).unwrap();
+        let old = decode_batch(&zstd::bulk::compress(&raw, 1).unwrap()).unwrap();
+        assert_eq!(old.audit_head, None);
+        let head = AuditHead { seq: 1057, hash: "ab".repeat(32), at: "2026-11-23T09:00:00Z".parse().unwrap() };
+        let batch = Batch { protocol: PROTOCOL, records: vec![], audit_head: Some(head.clone()) };
+        assert_eq!(decode_batch(&encode_batch(&batch)).unwrap().audit_head, Some(head));
+        // An answer from a central that keeps no anchor.
+        #[derive(Serialize)]
+        struct OldAnswer {
+            contiguous_seq: i64,
+            results: Vec<RecordResult>,
+        }
+        let answer: BatchResult = decode_body(&encode_body(&OldAnswer { contiguous_seq: 3, results: vec![] })).unwrap();
+        assert_eq!((answer.contiguous_seq, answer.audit_anchor), (3, None));
     }
 
     #[test]

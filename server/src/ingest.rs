@@ -2,12 +2,12 @@
 //! device's contiguous seq, and verification of new recordings, all in one transaction.
 
 use crate::error::{Code, Error, Result};
-use crate::storage::{BlankEventRow, DeviceRow, IssuanceEventRow, NewRecord, Tx};
+use crate::storage::{BlankEventRow, ComplaintEventRow, DeviceRow, IssuanceEventRow, NewRecord, Tx};
 use crate::{verify, Central};
 use chrono::{DateTime, Duration, Utc};
 use loket_contract::biodata::Biodata;
 use loket_contract::wire::{
-    self, ApplicantBody, ApplicationBody, Batch, BatchResult, BlankEventBody, IssuanceEventBody, Outcome, RecordResult, RecordingBody,
+    self, ApplicantBody, ApplicationBody, Batch, BatchResult, BlankEventBody, ComplaintEventBody, IssuanceEventBody, Outcome, RecordResult, RecordingBody,
     WireRecord,
 };
 
@@ -26,6 +26,8 @@ struct Prepared {
     blank: Option<BlankEventBody>,
     /// For a valid card hand-over or Suket event: the event, stored in `issuance_event` too.
     issuance: Option<IssuanceEventBody>,
+    /// For a valid complaint step: the event, stored in `complaint_event` too.
+    complaint: Option<ComplaintEventBody>,
 }
 
 fn malformed(message: String) -> Error {
@@ -74,6 +76,7 @@ fn prepare(record: WireRecord, now: DateTime<Utc>) -> Prepared {
     let mut recording = None;
     let mut blank = None;
     let mut issuance = None;
+    let mut complaint = None;
     let invalid = if record.created_at > now + Duration::minutes(FUTURE_TOLERANCE_MINUTES) {
         Some(format!(
             "waktu di masa depan: dibuat {} sedangkan jam server pusat {}",
@@ -95,10 +98,11 @@ fn prepare(record: WireRecord, now: DateTime<Utc>) -> Prepared {
             },
             "blank_event" => checked_event(&record.body, now, check_blank_event, &mut blank).and_then(bad),
             "issuance_event" => checked_event(&record.body, now, check_issuance_event, &mut issuance).and_then(bad),
+            "complaint_event" => checked_event(&record.body, now, check_complaint_event, &mut complaint).and_then(bad),
             other => Some(format!("jenis rekaman '{other}' tidak dikenal")),
         }
     };
-    Prepared { record, hash, invalid, recording, blank, issuance }
+    Prepared { record, hash, invalid, recording, blank, issuance, complaint }
 }
 
 /// An event body that decodes and passes `check` goes into `keep`; otherwise, why not.
@@ -232,11 +236,51 @@ fn check_issuance_event(b: &IssuanceEventBody, now: DateTime<Utc>) -> std::resul
     Ok(())
 }
 
-/// Stores what is new, answers every record, advances the device's contiguous seq and verifies
-/// new recordings; commits before it returns.
+/// What a complaint's step must be for central to count it: one of the seven events, a tracking
+/// number `ADU-…`, the state the event leads to (an escalation keeps any open state), a known
+/// channel, category and level, a deadline not before the day it was received, a time not ahead of
+/// central's clock, a reason for a rejection and a note for an escalation.
+fn check_complaint_event(b: &ComplaintEventBody, now: DateTime<Utc>) -> std::result::Result<(), String> {
+    event_id(&b.event_id)?;
+    if !wire::COMPLAINT_EVENTS.contains(&b.event.as_str()) {
+        return Err(format!("kejadian '{}' tidak dikenal ({})", b.event, wire::COMPLAINT_EVENTS.join(", ")));
+    }
+    if !b.number.starts_with("ADU-") || b.number.len() > 64 {
+        return Err(format!("nomor pengaduan '{}' tidak berbentuk ADU-…", b.number));
+    }
+    if !wire::COMPLAINT_STATES.contains(&b.state.as_str()) {
+        return Err(format!("status '{}' tidak dikenal ({})", b.state, wire::COMPLAINT_STATES.join(", ")));
+    }
+    match wire::complaint_event_state(&b.event) {
+        Some(s) if s != b.state => return Err(format!("kejadian {} harus berstatus {}, bukan {}", b.event, s, b.state)),
+        None if matches!(b.state.as_str(), "ditolak" | "selesai" | "ditutup") => {
+            return Err(format!("pengaduan berstatus {} tidak dapat dieskalasi", b.state));
+        }
+        _ => {}
+    }
+    let one_of = |name: &str, v: &str, allowed: &[&str]| {
+        if allowed.contains(&v) { Ok(()) } else { Err(format!("{name} '{v}' tidak dikenal ({})", allowed.join(", "))) }
+    };
+    one_of("channel", &b.channel, &wire::COMPLAINT_CHANNELS)?;
+    one_of("category", &b.category, &wire::COMPLAINT_CATEGORIES)?;
+    one_of("level", &b.level, &wire::COMPLAINT_LEVELS)?;
+    if b.deadline < b.received_on {
+        return Err(format!("batas waktu {} sebelum tanggal diterima {}", b.deadline, b.received_on));
+    }
+    not_ahead(b.at, now)?;
+    if matches!(b.event.as_str(), "rejected" | "escalated") && b.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
+        return Err(format!("{} tanpa catatan (note)", b.event));
+    }
+    bounded("note", &b.note, 1000)?;
+    Ok(())
+}
+
+/// Stores what is new, answers every record, advances the device's contiguous seq, verifies new
+/// recordings and keeps the batch's audit head (`anchor`); commits before it returns.
 pub fn ingest(central: &Central, device: &DeviceRow, batch: Batch) -> Result<BatchResult> {
     check(device, &batch)?;
     let now = central.now();
+    let audit_head = batch.audit_head.clone();
     let prepared: Vec<Prepared> = batch.records.into_iter().map(|r| prepare(r, now)).collect();
     let device_id = device.id.clone();
     central.store.write(|tx| {
@@ -255,7 +299,8 @@ pub fn ingest(central: &Central, device: &DeviceRow, batch: Batch) -> Result<Bat
         }
         let contiguous_seq = advance(tx, &device.id, device.contiguous_seq)?;
         tx.set_device_progress(&device.id, contiguous_seq, now)?;
-        Ok(BatchResult { contiguous_seq, results })
+        let audit_anchor = crate::anchor::record(tx, &device, audit_head.as_ref(), now)?;
+        Ok(BatchResult { contiguous_seq, results, audit_anchor })
     })
 }
 
@@ -294,6 +339,9 @@ fn answer(tx: &mut dyn Tx, device: &DeviceRow, p: &Prepared, now: DateTime<Utc>)
             }
             if let Some(b) = &p.issuance {
                 tx.insert_issuance_event(&IssuanceEventRow { office: &r.office, record_id: &r.id, event: b })?;
+            }
+            if let Some(b) = &p.complaint {
+                tx.insert_complaint_event(&ComplaintEventRow { office: &r.office, record_id: &r.id, event: b })?;
             }
             Ok((Outcome::Accepted, None))
         }

@@ -1,7 +1,8 @@
 //! What central holds, for people (`loket-central status`) and for tests: stored records per office,
 //! kind and outcome; devices and how far each got; recording statuses; conflicts refused; each
 //! office's blank cards (received, printed, spoiled by cause, returned, destroyed, in stock); each
-//! office's cards handed over and Suket (issued, reprinted, withdrawn, superseded, still valid).
+//! office's cards handed over and Suket (issued, reprinted, withdrawn, superseded, still valid); each
+//! office's complaints (received, resolved, rejected, open, overdue by central's date).
 
 use crate::error::Result;
 use crate::storage::{DeviceRow, RecordCount};
@@ -22,6 +23,8 @@ pub struct Summary {
     pub blanks: BTreeMap<String, BlankCounts>,
     /// office → its cards handed over and Suket, from the issuance events it sent.
     pub issuance: BTreeMap<String, IssuanceCounts>,
+    /// office → its complaints, from the complaint events it sent.
+    pub complaints: BTreeMap<String, crate::storage::ComplaintTally>,
 }
 
 /// One office's card hand-overs and Suket as its events tell them (events counted once each).
@@ -126,6 +129,7 @@ pub fn summary(central: &Central) -> Result<Summary> {
             registry: tx.registry_size()?,
             blanks: blank_counts(tx)?,
             issuance: issuance_counts(tx, today)?,
+            complaints: tx.complaint_tally(today)?.into_iter().map(|c| (c.office.clone(), c)).collect(),
         })
     })
 }
@@ -206,6 +210,19 @@ pub fn render(s: &Summary, office: Option<&str>) -> String {
             out,
             "  {o}  KTP-el diserahkan {}  Suket terbit {}  dicetak ulang {}  ditarik {}  digantikan KTP-el {}  masih berlaku {}{expired}",
             c.cards_handed_over, c.suket_issued, c.suket_reprinted, c.suket_withdrawn, c.suket_superseded, c.suket_valid
+        );
+        any = true;
+    }
+    if !any {
+        let _ = writeln!(out, "  (belum ada)");
+    }
+    let _ = writeln!(out, "\nPengaduan (kantor: diterima, selesai, ditolak, masih terbuka, lewat batas waktu menurut tanggal pusat):");
+    any = false;
+    for (o, c) in s.complaints.iter().filter(|(o, _)| wanted(o)) {
+        let _ = writeln!(
+            out,
+            "  {o}  diterima {}  selesai {}  ditolak {}  terbuka {}  lewat batas waktu {}",
+            c.received, c.resolved, c.rejected, c.open, c.overdue
         );
         any = true;
     }

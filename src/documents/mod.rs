@@ -1,5 +1,5 @@
 //! Printed papers for applicants: the return slip (what is missing), the recording receipt, the
-//! pickup receipt, and the Suket letter (A4, [`suket_pdf`]).
+//! pickup receipt, the complaint's tracking slip, and the Suket letter (A4, [`suket_pdf`]).
 //!
 //! Each paper comes two ways from the same data:
 //! - an A5 portrait PDF for the office's laser/inkjet printer ([`return_slip_pdf_a5`],
@@ -15,6 +15,7 @@
 
 pub(crate) mod images;
 pub(crate) mod layout;
+mod complaint;
 mod paper;
 mod pickup;
 mod receipt;
@@ -86,6 +87,7 @@ mod tests {
         assert_eq!(Paper::parse(Some("a4")).unwrap_err().field.as_deref(), Some("paper"));
     }
 }
+pub use complaint::{complaint_pdf_a5, complaint_thermal, ComplaintSlip};
 pub use pickup::{pickup_pdf_a5, pickup_thermal, PickupReceipt};
 pub use receipt::{receipt_pdf_a5, receipt_thermal, RecordingReceipt};
 pub use suket::{suket_pdf, SuketLetter};

@@ -8,7 +8,7 @@
 //!   kiosk needs 10–20 s to pick a service and take the slip, so a family taking several tickets
 //!   fits in the burst and a kiosk in constant use never waits; a script cannot fill a service's
 //!   daily quota (hundreds of tickets) in minutes.
-//! - status (`intake.public_status`, and `suket.verify` for a scanned letter): 20 at once, then one a second: someone typing a few NIKs in
+//! - status (`intake.public_status`, `complaints.public_status`, and `suket.verify` for a scanned letter): 20 at once, then one a second: someone typing a few NIKs in
 //!   a row is fine; walking the NIK space is not.
 //! - login (`auth.login`): 10 at once, then one every 10 s, on top of the per-account lockout:
 //!   officers at a shared counter PC logging in at the start of a shift fit; trying passwords
@@ -41,7 +41,7 @@ impl Class {
     pub fn of(command: &str) -> Option<Class> {
         match command {
             "queue.issue" | "queue.check_in" | "queue.reprint" => Some(Class::Tickets),
-            "intake.public_status" | "suket.verify" => Some(Class::Status),
+            "intake.public_status" | "suket.verify" | "complaints.public_status" => Some(Class::Status),
             "auth.login" => Some(Class::Login),
             _ => None,
         }
@@ -163,6 +163,7 @@ mod tests {
         assert_eq!(Class::of("queue.issue"), Some(Class::Tickets));
         assert_eq!(Class::of("queue.check_in"), Some(Class::Tickets));
         assert_eq!(Class::of("intake.public_status"), Some(Class::Status));
+        assert_eq!(Class::of("complaints.public_status"), Some(Class::Status));
         assert_eq!(Class::of("auth.login"), Some(Class::Login));
         assert_eq!(Class::of("queue.call_next"), None);
     }

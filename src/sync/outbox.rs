@@ -1,7 +1,7 @@
 //! The outbox: every change the central server must learn about, written in the same transaction
 //! as the change. The uploader reads it in `seq` order and turns each row into a wire record.
 
-use super::wire::{self, ApplicantBody, ApplicationBody, BiometricBody, BlankEventBody, IssuanceEventBody, RecordingBody, WireRecord};
+use super::wire::{self, ApplicantBody, ApplicationBody, BiometricBody, BlankEventBody, ComplaintEventBody, IssuanceEventBody, RecordingBody, WireRecord};
 use crate::clock::to_db;
 use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
@@ -95,6 +95,7 @@ pub fn to_wire(conn: &Connection, office: &str, prev_seq: i64, row: &OutboxRow) 
         "recording" => wire::encode_body(&recording_body(conn, &payload)?),
         "blank_event" => wire::encode_body(&blank_event_body(&row.record_id, &payload)?),
         "issuance_event" => wire::encode_body(&issuance_event_body(&row.record_id, &payload)?),
+        "complaint_event" => wire::encode_body(&complaint_event_body(&row.record_id, &payload)?),
         other => return Err(Error::internal(format!("outbox kind {other} has no wire form"))),
     };
     Ok(WireRecord {
@@ -180,5 +181,27 @@ fn issuance_event_body(event_id: &str, payload: &Value) -> Result<IssuanceEventB
         suket_number: opt("suket_number"),
         valid_until,
         reason: opt("reason"),
+    })
+}
+
+/// A complaint's step (written by `complaints`); the row's record id is the event's own id. Dates
+/// that are not `YYYY-MM-DD` make the row unsendable rather than travel without them.
+fn complaint_event_body(event_id: &str, payload: &Value) -> Result<ComplaintEventBody> {
+    let date = |name: &str| -> Result<chrono::NaiveDate> {
+        let d = text(payload, name)?;
+        chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|e| Error::internal(format!("{name} {d}: {e}")))
+    };
+    Ok(ComplaintEventBody {
+        event_id: event_id.to_string(),
+        event: text(payload, "event")?,
+        at: crate::clock::from_db(&text(payload, "at")?),
+        number: text(payload, "number")?,
+        state: text(payload, "state")?,
+        channel: text(payload, "channel")?,
+        category: text(payload, "category")?,
+        received_on: date("received_on")?,
+        deadline: date("deadline")?,
+        level: text(payload, "level")?,
+        note: opt_text(payload, "note"),
     })
 }

@@ -168,6 +168,36 @@ pub type BlankEventRow<'a> = EventRow<'a, loket_contract::wire::BlankEventBody>;
 /// An `issuance_event` record's card hand-over or Suket event.
 pub type IssuanceEventRow<'a> = EventRow<'a, loket_contract::wire::IssuanceEventBody>;
 
+/// A `complaint_event` record's step of a complaint.
+pub type ComplaintEventRow<'a> = EventRow<'a, loket_contract::wire::ComplaintEventBody>;
+
+/// Per office: its complaints as their latest events tell them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ComplaintTally {
+    pub office: String,
+    /// Distinct complaints (any event of theirs arrived).
+    pub received: i64,
+    /// Latest state `selesai` or `ditutup`.
+    pub resolved: i64,
+    pub rejected: i64,
+    /// Neither resolved nor rejected.
+    pub open: i64,
+    /// Open, and the deadline is before `today`.
+    pub overdue: i64,
+}
+
+/// Both backends' query for `Tx::complaint_tally` (`$1` is today, as in `SUKET_IN_FORCE`).
+const COMPLAINT_TALLY: &str = "SELECT office, COUNT(*) AS received,
+            COUNT(*) FILTER (WHERE state IN ('selesai', 'ditutup')) AS resolved,
+            COUNT(*) FILTER (WHERE state = 'ditolak') AS rejected,
+            COUNT(*) FILTER (WHERE state NOT IN ('selesai', 'ditutup', 'ditolak')) AS open,
+            COUNT(*) FILTER (WHERE state NOT IN ('selesai', 'ditutup', 'ditolak') AND deadline < $1) AS overdue
+     FROM (SELECT office, state, deadline,
+                  ROW_NUMBER() OVER (PARTITION BY office, number ORDER BY at DESC, id DESC) AS latest
+           FROM complaint_event) e
+     WHERE latest = 1
+     GROUP BY office ORDER BY office";
+
 /// Stored blank events grouped by office, event, the state before it and the spoil cause.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct BlankEventCount {
@@ -264,6 +294,12 @@ pub trait Tx {
     fn issuance_event_counts(&mut self) -> Result<Vec<(String, String, i64)>>;
     /// Per office: the Suket in force on `today` (latest event by `at`, then arrival).
     fn suket_in_force(&mut self, today: NaiveDate) -> Result<Vec<SuketInForce>>;
+
+    // Complaints.
+    /// Stores an event; false (and nothing stored) when the office's event id is already there.
+    fn insert_complaint_event(&mut self, event: &ComplaintEventRow) -> Result<bool>;
+    /// Per office: complaints received, resolved, rejected, open and overdue on `today`.
+    fn complaint_tally(&mut self, today: NaiveDate) -> Result<Vec<ComplaintTally>>;
 
     // Reading for `status` and tests.
     fn record_counts(&mut self) -> Result<Vec<RecordCount>>;

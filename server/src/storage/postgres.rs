@@ -4,7 +4,7 @@
 //! a time (see the module comment in `storage`).
 
 use super::{
-    AppointmentRow, BlankEventCount, BlankEventRow, DeviceRow, IssuanceEventRow, NewRecord, Person, RecordCount, RecordingState, Storage,
+    AppointmentRow, BlankEventCount, BlankEventRow, ComplaintEventRow, ComplaintTally, DeviceRow, IssuanceEventRow, NewRecord, Person, RecordCount, RecordingState, Storage,
     SuketInForce, TokenRow, Tx,
 };
 use crate::error::{Code, Error, Result};
@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/postgres/0001_init.sql"),
     include_str!("migrations/postgres/0002_blank_event.sql"),
     include_str!("migrations/postgres/0003_issuance_event.sql"),
+    include_str!("migrations/postgres/0004_complaint_event.sql"),
 ];
 /// The advisory lock key every writer takes ("LKCE" in ASCII).
 const WRITE_LOCK: i64 = 0x4C4B_4345;
@@ -570,6 +571,38 @@ impl Tx for PgTx<'_, '_> {
             .query(super::SUKET_IN_FORCE, &[&today])?
             .iter()
             .map(|r| SuketInForce { office: r.get(0), valid: r.get(1), expired: r.get(2) })
+            .collect())
+    }
+
+    fn insert_complaint_event(&mut self, e: &ComplaintEventRow) -> Result<bool> {
+        let b = e.event;
+        let n = self.execute(
+            "INSERT INTO complaint_event (office, record_id, event_id, event, at, number, state, channel, category, received_on, deadline, level, note)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (office, event_id) DO NOTHING",
+            &[
+                &e.office,
+                &e.record_id,
+                &b.event_id,
+                &b.event,
+                &b.at,
+                &b.number,
+                &b.state,
+                &b.channel,
+                &b.category,
+                &b.received_on,
+                &b.deadline,
+                &b.level,
+                &b.note,
+            ],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn complaint_tally(&mut self, today: NaiveDate) -> Result<Vec<ComplaintTally>> {
+        Ok(self
+            .query(super::COMPLAINT_TALLY, &[&today])?
+            .iter()
+            .map(|r| ComplaintTally { office: r.get(0), received: r.get(1), resolved: r.get(2), rejected: r.get(3), open: r.get(4), overdue: r.get(5) })
             .collect())
     }
 

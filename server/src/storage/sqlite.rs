@@ -3,7 +3,7 @@
 //! and a few reader connections so authentication and pulls do not wait behind a large batch.
 
 use super::{
-    AppointmentRow, BlankEventCount, BlankEventRow, DeviceRow, IssuanceEventRow, NewRecord, Person, RecordCount, RecordingState, Storage,
+    AppointmentRow, BlankEventCount, BlankEventRow, ComplaintEventRow, ComplaintTally, DeviceRow, IssuanceEventRow, NewRecord, Person, RecordCount, RecordingState, Storage,
     SuketInForce, TokenRow, Tx,
 };
 use crate::error::{Code, Error, Result};
@@ -20,6 +20,7 @@ const SCHEMA: Schema = Schema { application_id: APPLICATION_ID, migrations: &[
     include_str!("migrations/sqlite/0001_init.sql"),
     include_str!("migrations/sqlite/0002_blank_event.sql"),
     include_str!("migrations/sqlite/0003_issuance_event.sql"),
+    include_str!("migrations/sqlite/0004_complaint_event.sql"),
 ] };
 const MAX_IDLE_READERS: usize = 4;
 
@@ -489,6 +490,43 @@ impl Tx for SqliteTx<'_> {
         let mut stmt = self.0.prepare(super::SUKET_IN_FORCE)?;
         let rows = stmt
             .query_map([today.format("%Y-%m-%d").to_string()], |r| Ok(SuketInForce { office: r.get(0)?, valid: r.get(1)?, expired: r.get(2)? }))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    fn insert_complaint_event(&mut self, e: &ComplaintEventRow) -> Result<bool> {
+        let b = e.event;
+        let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+        let n = self
+            .0
+            .prepare_cached(
+                "INSERT INTO complaint_event (office, record_id, event_id, event, at, number, state, channel, category, received_on, deadline, level, note)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT (office, event_id) DO NOTHING",
+            )?
+            .execute(params![
+                e.office,
+                e.record_id,
+                b.event_id,
+                b.event,
+                to_db(b.at),
+                b.number,
+                b.state,
+                b.channel,
+                b.category,
+                day(b.received_on),
+                day(b.deadline),
+                b.level,
+                b.note
+            ])?;
+        Ok(n == 1)
+    }
+
+    fn complaint_tally(&mut self, today: NaiveDate) -> Result<Vec<ComplaintTally>> {
+        let mut stmt = self.0.prepare(super::COMPLAINT_TALLY)?;
+        let rows = stmt
+            .query_map([today.format("%Y-%m-%d").to_string()], |r| {
+                Ok(ComplaintTally { office: r.get(0)?, received: r.get(1)?, resolved: r.get(2)?, rejected: r.get(3)?, open: r.get(4)?, overdue: r.get(5)? })
+            })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }

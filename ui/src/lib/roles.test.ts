@@ -29,6 +29,8 @@ const SCREEN_ROLES: Record<string, readonly string[] | 'any_staff' | 'public'> =
   blanks: ['print_operator', 'supervisor', 'administrator'],
   'print-settings': MANAGERS,
   'daily-report': ['supervisor'],
+  // Built with issue 12: the complaints register is the counter's; an administrator may close one.
+  complaints: ['counter_officer', 'supervisor', 'administrator'],
   // Built with issue 11: the hand-over and the Suket are the counter's.
   handover: ['counter_officer', 'supervisor'],
   suket: ['counter_officer', 'supervisor'],
@@ -41,6 +43,7 @@ const TILES_BY_ROLE: Record<Role, [string, string | undefined][]> = {
     ['documents', '/intake'],
     ['handover', '/handover'],
     ['suket', '/suket'],
+    ['complaints', '/complaints'],
   ],
   recording_operator: [['recording', '/recording']],
   print_operator: [
@@ -65,6 +68,7 @@ const TILES_BY_ROLE: Record<Role, [string, string | undefined][]> = {
     ['audit', '/audit'],
     ['settings', '/settings'],
     ['backup', '/backup'],
+    ['complaints', '/complaints'],
   ],
   administrator: [
     ['blanks', '/blanks'],
@@ -77,10 +81,11 @@ const TILES_BY_ROLE: Record<Role, [string, string | undefined][]> = {
     ['audit', '/audit'],
     ['settings', '/settings'],
     ['backup', '/backup'],
+    ['complaints', '/complaints'],
   ],
 };
 
-const NAV_ORDER = ['home', 'counter', 'intake', 'recording', 'printing', 'handover', 'suket', 'blanks', 'queue-settings', 'print-settings', 'queue-metrics', 'requirements', 'sync', 'staff', 'audit', 'settings', 'backup'];
+const NAV_ORDER = ['home', 'counter', 'intake', 'recording', 'printing', 'handover', 'suket', 'blanks', 'queue-settings', 'print-settings', 'queue-metrics', 'requirements', 'sync', 'staff', 'audit', 'settings', 'backup', 'complaints'];
 
 const ALL: readonly ScreenDef[] = SCREENS;
 
@@ -143,7 +148,7 @@ describe('home tiles per role', () => {
 
   it('gives a counter officer only counter tiles: the queue, the intake, the card pickup and the Suket', () => {
     const tiles = tilesFor(['counter_officer']);
-    expect(tiles.map((t) => t.id)).toEqual(['queue', 'documents', 'handover', 'suket']);
+    expect(tiles.map((t) => t.id)).toEqual(['queue', 'documents', 'handover', 'suket', 'complaints']);
     expect(tiles.find((t) => t.id === 'queue')?.href).toBe('/counter');
     expect(tiles.find((t) => t.id === 'documents')?.href).toBe('/intake');
     expect(canOpen(['counter_officer'], 'intake')).toBe(true);
@@ -170,6 +175,7 @@ describe('home tiles per role', () => {
       'audit',
       'settings',
       'backup',
+      'complaints',
     ]);
     expect(canOpen(['administrator'], 'recording')).toBe(false);
     expect(canOpen(['administrator'], 'requirements')).toBe(true);
@@ -195,13 +201,14 @@ describe('home tiles per role', () => {
       'audit',
       'settings',
       'backup',
+      'complaints',
     ]);
     expect(canOpen(['administrator'], 'audit')).toBe(true);
   });
 
   it('shows the tiles of several roles role by role', () => {
     expect(tilesFor(['supervisor', 'print_operator']).map((t) => t.id).slice(0, 4)).toEqual(['printing', 'blanks', 'queue', 'documents']);
-    expect(tilesFor(['recording_operator', 'counter_officer']).map((t) => t.id)).toEqual(['queue', 'documents', 'handover', 'suket', 'recording']);
+    expect(tilesFor(['recording_operator', 'counter_officer']).map((t) => t.id)).toEqual(['queue', 'documents', 'handover', 'suket', 'complaints', 'recording']);
   });
 
   it('gives a print operator the print station and the stock, and the print settings to managers only', () => {

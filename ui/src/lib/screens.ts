@@ -15,6 +15,7 @@ import Audit from '../screens/Audit.svelte';
 import Backup from '../screens/Backup.svelte';
 import Blanks from '../screens/Blanks.svelte';
 import ChangePassword from '../screens/ChangePassword.svelte';
+import Complaints from '../screens/Complaints.svelte';
 import Counter from '../screens/Counter.svelte';
 import Display from '../screens/Display.svelte';
 import Handover from '../screens/Handover.svelte';
@@ -132,6 +133,10 @@ export const SCREENS = [
   {
     id: 'backup', path: '/backup', component: Backup, gate: 'backup.status', title: 'backup.title', nav: 'nav.backup',
     tile: { id: 'backup', title: 'tile.backup', desc: 'tile.backup.desc' },
+  },
+  {
+    id: 'complaints', path: '/complaints', component: Complaints, gate: 'complaints.list', title: 'adu.title', nav: 'nav.complaints',
+    tile: { id: 'complaints', title: 'tile.complaints', desc: 'tile.complaints.desc' },
   },
   { id: 'change-password', path: '/change-password', component: ChangePassword, gate: 'auth.change_password', title: 'cp.title' },
   // The public full-screen queue screens: no login, no header, their own error states.

@@ -46,6 +46,10 @@ export type AppointmentView = { id: string, booking_code: string, service_prefix
 
 export type ApproveExceptionRequest = { recording_id: string, part: BiometricPart, };
 
+export type Assignee = { staff_id: string, full_name: string, };
+
+export type AssigneeList = { items: Array<Assignee>, };
+
 export type AuditEntry = { seq: number, at: string, actor: string | null, action: string, subject: string | null, detail: unknown, };
 
 export type AuditListRequest = { before_seq?: number | null, limit?: number | null, };
@@ -171,6 +175,12 @@ export type BoardCounter = { number: number, name: string, open: boolean,
 current: string | null, };
 
 export type BoardService = { prefix: string, name: string, waiting: number, };
+
+export type CalendarListRequest = { 
+/**
+ * The office's current year when left out.
+ */
+year?: number, };
 
 export type CallResult = { ticket: TicketView, announcement: Announcement, };
 
@@ -335,6 +345,131 @@ export type CodeLists = { religions: Array<string>, marital_statuses: Array<stri
 
 export type Collector = "applicant" | "representative";
 
+export type ComplaintCounts = { 
+/**
+ * Not answered, closed nor rejected.
+ */
+open: number, overdue: number, total: number, };
+
+export type ComplaintCreateRequest = { 
+/**
+ * `langsung`, `telepon`, `whatsapp`, `email`, `kotak_saran`.
+ */
+channel: string, 
+/**
+ * `pelayanan_lambat`, `sikap_petugas`, `data_salah`, `blangko_habis`, `biaya_pungli`,
+ * `sistem_gangguan`, `persyaratan`, `lainnya`.
+ */
+category: string, 
+/**
+ * What the complainant says (10–2000 letters).
+ */
+text: string, ticket_number?: string, nik?: string, application_number?: string, contact_name?: string, contact_phone?: string, };
+
+export type ComplaintDetail = { complaint: ComplaintView, 
+/**
+ * Oldest first.
+ */
+history: Array<ComplaintHistoryItem>, };
+
+export type ComplaintEscalateRequest = { complaint_id: string, 
+/**
+ * Why it goes up a level.
+ */
+note: string, };
+
+export type ComplaintHistoryItem = { at: string, event: string, 
+/**
+ * In Bahasa Indonesia: "Diverifikasi", "Dieskalasi ke Sekretaris Dinas", …
+ */
+label: string, state: ComplaintState, level: ComplaintLevel, note: string | null, staff_name: string, };
+
+export type ComplaintIdRequest = { complaint_id: string, };
+
+export type ComplaintLevel = "supervisor" | "sekretaris" | "kepala_bidang" | "kepala_dinas";
+
+export type ComplaintList = { counts: ComplaintCounts, items: Array<ComplaintView>, };
+
+export type ComplaintListRequest = { state?: ComplaintState, 
+/**
+ * Only the overdue ones.
+ */
+overdue?: boolean, 
+/**
+ * Part of a number, a NIK, a name or the text.
+ */
+query?: string, limit?: number, };
+
+export type ComplaintPublicStatus = { number: string, state: ComplaintState, state_label: string, received_on: string, deadline: string, overdue: boolean, 
+/**
+ * In Bahasa Indonesia, for the screen.
+ */
+message: string, };
+
+export type ComplaintPublicStatusRequest = { 
+/**
+ * The tracking number on the slip: `ADU-610109-20261123-0001`.
+ */
+number: string, };
+
+export type ComplaintSettings = { 
+/**
+ * A complaint should be answered within this many working days of the day it came in (1–60).
+ */
+deadline_working_days: number, };
+
+export type ComplaintSlipRequest = { complaint_id: string, 
+/**
+ * `a5` (default), `80` or `58`.
+ */
+paper?: string, };
+
+export type ComplaintState = "diterima" | "diverifikasi" | "ditolak" | "ditindaklanjuti" | "selesai" | "ditutup";
+
+export type ComplaintTransitionRequest = { complaint_id: string, 
+/**
+ * The state to move to.
+ */
+state: ComplaintState, 
+/**
+ * For `ditolak`: why ("bukan wewenang Dukcapil", …).
+ */
+reason?: string, 
+/**
+ * For `ditindaklanjuti`: the staff member who follows it up.
+ */
+assignee_id?: string, 
+/**
+ * For `selesai`: the answer given to the complainant.
+ */
+answer?: string, };
+
+export type ComplaintView = { id: string, number: string, 
+/**
+ * The office-local day it came in, `YYYY-MM-DD`.
+ */
+received_on: string, received_at: string, channel: string, channel_label: string, category: string, category_label: string, text: string, ticket_number: string | null, nik: string | null, application_number: string | null, contact_name: string | null, contact_phone: string | null, state: ComplaintState, state_label: string, level: ComplaintLevel, level_label: string, 
+/**
+ * The last office-local day to answer it, `YYYY-MM-DD`.
+ */
+deadline: string, 
+/**
+ * Not answered, closed or rejected, and today is past the deadline.
+ */
+overdue: boolean, 
+/**
+ * Working days from today to the deadline (negative once overdue).
+ */
+working_days_left: number, assignee_id: string | null, assignee_name: string | null, reject_reason: string | null, answer: string | null, staff_name: string, updated_at: string, 
+/**
+ * The states it may move to next.
+ */
+allowed: Array<ComplaintState>, 
+/**
+ * Open and below the highest level.
+ */
+can_escalate: boolean, };
+
 export type CounterList = { items: Array<CounterView>, };
 
 export type CounterSaveRequest = { id?: number | null, number: number, name: string, active: boolean, service_ids: Array<number>, };
@@ -448,6 +583,32 @@ export type HandoverView = { id: string, recording_id: string, receipt_number: s
  * The holder's previous hand-over that this card replaced.
  */
 superseded: string | null, staff_name: string, at: string, printed_at: string | null, };
+
+export type Holiday = { 
+/**
+ * `YYYY-MM-DD`, office-local.
+ */
+date: string, kind: HolidayKind, name: string, 
+/**
+ * The day falls on a Saturday or Sunday (it changes no deadline).
+ */
+weekend: boolean, };
+
+export type HolidayKind = "libur_nasional" | "cuti_bersama" | "libur_kantor";
+
+export type HolidayList = { year: number, items: Array<Holiday>, };
+
+export type HolidayRemoveRequest = { date: string, };
+
+export type HolidaySaveRequest = { 
+/**
+ * `YYYY-MM-DD`.
+ */
+date: string, kind: HolidayKind, 
+/**
+ * "Hari Raya Natal", "Cuti bersama Idulfitri", …
+ */
+name: string, };
 
 export type IssueRequest = { 
 /**
@@ -1162,6 +1323,18 @@ export interface Commands {
   "backup.run_now": { request: Empty; response: BackupStatus };
   "backup.settings_save": { request: BackupSettings; response: BackupSettings };
   "backup.status": { request: Empty; response: BackupStatus };
+  "calendar.list": { request: CalendarListRequest; response: HolidayList };
+  "calendar.remove": { request: HolidayRemoveRequest; response: HolidayList };
+  "calendar.save": { request: HolidaySaveRequest; response: HolidayList };
+  "complaints.assignees": { request: Empty; response: AssigneeList };
+  "complaints.create": { request: ComplaintCreateRequest; response: ComplaintView };
+  "complaints.escalate": { request: ComplaintEscalateRequest; response: ComplaintDetail };
+  "complaints.get": { request: ComplaintIdRequest; response: ComplaintDetail };
+  "complaints.list": { request: ComplaintListRequest; response: ComplaintList };
+  "complaints.public_status": { request: ComplaintPublicStatusRequest; response: ComplaintPublicStatus };
+  "complaints.settings_get": { request: Empty; response: ComplaintSettings };
+  "complaints.settings_save": { request: ComplaintSettings; response: ComplaintSettings };
+  "complaints.transition": { request: ComplaintTransitionRequest; response: ComplaintDetail };
   "handover.get": { request: HandoverIdRequest; response: HandoverView };
   "handover.issue": { request: HandoverRequest; response: HandoverView };
   "handover.lookup": { request: LookupRequest; response: HandoverLookup };
@@ -1281,6 +1454,7 @@ export type CommandName = keyof Commands;
 
 /** File outputs (PDF, …): `GET /api/v1/files/<name>?field=value`, or `open_file` in the window. */
 export interface FileCommands {
+  "complaints.slip": { request: ComplaintSlipRequest };
   "handover.document": { request: HandoverIdRequest };
   "handover.receipt": { request: PickupReceiptRequest };
   "intake.return_slip": { request: ReturnSlipRequest };
@@ -1307,6 +1481,19 @@ export const COMMAND_ACCESS: { readonly [K in CommandName | FileCommandName]: Co
   "backup.run_now": ["supervisor", "administrator"],
   "backup.settings_save": ["supervisor", "administrator"],
   "backup.status": ["supervisor", "administrator"],
+  "calendar.list": "any_staff",
+  "calendar.remove": ["supervisor", "administrator"],
+  "calendar.save": ["supervisor", "administrator"],
+  "complaints.assignees": ["supervisor", "administrator"],
+  "complaints.create": ["counter_officer", "supervisor"],
+  "complaints.escalate": ["supervisor", "administrator"],
+  "complaints.get": ["counter_officer", "supervisor", "administrator"],
+  "complaints.list": ["counter_officer", "supervisor", "administrator"],
+  "complaints.public_status": "public",
+  "complaints.settings_get": ["counter_officer", "supervisor", "administrator"],
+  "complaints.settings_save": ["supervisor", "administrator"],
+  "complaints.slip": ["counter_officer", "supervisor", "administrator"],
+  "complaints.transition": "any_staff",
   "handover.document": ["counter_officer", "supervisor"],
   "handover.get": ["counter_officer", "supervisor"],
   "handover.issue": ["counter_officer", "supervisor"],

@@ -5,6 +5,7 @@ import { intakeEn, intakeId } from './dict-intake';
 import { printingEn, printingId } from './dict-printing';
 import { syncEn, syncId } from './dict-sync';
 import { backupEn, backupId } from './dict-backup';
+import { complaintsEn, complaintsId } from './dict-complaints';
 import { handoverEn, handoverId } from './dict-handover';
 
 const id = {
@@ -456,6 +457,7 @@ const id = {
   ...syncId,
   ...printingId,
   ...backupId,
+  ...complaintsId,
   ...handoverId,
 } as const;
 
@@ -911,6 +913,7 @@ const en: Dictionary = {
   ...syncEn,
   ...printingEn,
   ...backupEn,
+  ...complaintsEn,
   ...handoverEn,
 };
 
