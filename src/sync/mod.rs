@@ -117,7 +117,6 @@ fn label(kind: &str, payload: &Value) -> String {
             }
         }
         "complaint_event" => format!("Pengaduan {} · {} · {}", s(&payload["number"]), s(&payload["event"]), s(&payload["state"])),
-        "complaint_event" => format!("Pengaduan {} · {} · {}", s(&payload["number"]), s(&payload["event"]), s(&payload["state"])),
         other => other.to_string(),
     }
 }
