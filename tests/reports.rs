@@ -278,3 +278,43 @@ fn the_dashboard_counts_today_so_far_and_raises_the_alerts() {
     assert!(dash["services"][0]["longest_wait_minutes"].is_null(), "nobody is waiting in line any more");
     assert!(!dash["alerts"].as_array().unwrap().iter().any(|x| x.as_str().unwrap().contains("menunggu 35 menit")));
 }
+
+#[test]
+fn the_report_counts_complaints_received_resolved_and_overdue() {
+    let d = day();
+    let sari = d.token("sari");
+    d.o.call(&sari, "complaints.settings_save", json!({"deadline_working_days": 1})).unwrap();
+    let create = |text: &str| {
+        d.o.call(&d.token("sari"), "complaints.create", json!({"channel": "telepon", "category": "pelayanan_lambat", "text": text})).unwrap()
+    };
+    // Monday: two complaints, due Tuesday.
+    let late = create("Antrean perekaman sangat lama hari ini.");
+    let answered = create("Petugas loket tidak ada di tempat pukul 09.00.");
+    assert_eq!(late["deadline"], "2026-11-24");
+    let step = |id: &Value, state: &str, extra: Value| {
+        let mut req = json!({"complaint_id": id, "state": state});
+        req.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        d.o.call(&d.token("sari"), "complaints.transition", req).unwrap()
+    };
+    // Tuesday: the second is answered.
+    d.o.clock.advance(Duration::days(1));
+    let sari_id: String = d.o.app.store.read(|c| Ok(c.query_row("SELECT id FROM staff WHERE username = 'sari'", [], |r| r.get(0))?)).unwrap();
+    step(&answered["id"], "diverifikasi", json!({}));
+    step(&answered["id"], "ditindaklanjuti", json!({"assignee_id": sari_id}));
+    step(&answered["id"], "selesai", json!({"answer": "Jadwal jaga loket diperbaiki."}));
+    // Wednesday: the first is past its deadline.
+    d.o.clock.advance(Duration::days(1));
+    let (status, csv) = d.file("reports.csv", "from=2026-11-23&to=2026-11-25&section=complaints");
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&csv));
+    let text = String::from_utf8(csv[3..].to_vec()).unwrap();
+    assert!(text.contains("Pengaduan diterima;2"), "{text}");
+    assert!(text.contains("Selesai;1"), "{text}");
+    assert!(text.contains("Melewati batas waktu;1"), "{text}");
+    assert!(text.contains("Telepon;2"), "{text}");
+    // On Monday's own report nothing was overdue yet.
+    let (_, csv) = d.file("reports.csv", "from=2026-11-23&to=2026-11-23&section=complaints");
+    assert!(String::from_utf8_lossy(&csv).contains("Melewati batas waktu;0"));
+    let dash = d.o.call(&d.token("sari"), "dashboard.today", json!({})).unwrap();
+    assert_eq!(dash["complaints_overdue"], 1);
+    assert!(dash["alerts"][0].as_str().unwrap().contains("pengaduan"), "{dash}");
+}

@@ -3,6 +3,7 @@
 //! [`SECTIONS`].
 
 mod applications;
+mod complaints;
 mod handover;
 mod printing;
 pub mod queue;
@@ -28,6 +29,7 @@ pub const SECTIONS: &[(&str, &str, Build)] = &[
     ("printing", "Pencetakan dan blangko KTP-el", printing::build),
     ("handover", "Penyerahan KTP-el dan Suket", handover::build),
     ("standards", "Pemenuhan standar pelayanan", standards::build),
+    ("complaints", "Pengaduan", complaints::build),
     ("trend", "Tren 14 hari", trend::build),
 ];
 

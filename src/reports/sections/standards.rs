@@ -2,7 +2,6 @@
 //! cases that met it and the worst cases by their ticket, application or receipt number. Each
 //! standard is an office setting (`report.standard.<key>`) with the procedures' default.
 
-use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use rusqlite::{params, Connection};
 
 use super::super::model::{Cell, Section, Table};
@@ -25,19 +24,6 @@ const WORST: usize = 3;
 pub fn standard(c: &Connection, key: &str) -> Result<f64> {
     let default = STANDARDS.iter().find(|s| s.0 == key).map_or(0.0, |s| s.2);
     Ok(crate::settings::get_raw(c, &format!("report.standard.{key}"))?.and_then(|v| v.parse().ok()).unwrap_or(default))
-}
-
-/// Working days from `a` to `b` (0 when the same day), Monday to Friday.
-pub fn working_days_after(a: NaiveDate, b: NaiveDate) -> i64 {
-    let mut n = 0;
-    let mut d = a;
-    while d < b {
-        d += Duration::days(1);
-        if !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
-            n += 1;
-        }
-    }
-    n
 }
 
 /// (number, value) pairs: the cases of one standard.
@@ -67,6 +53,7 @@ pub fn build(c: &Connection, r: &Range) -> Result<Section> {
     let mut s = Section::new("standards", "Pemenuhan standar pelayanan (mutu baku)");
     let minutes = |a: &str, b: &str| minutes_between(a, b).max(0.0);
     let local_day = |t: &str| crate::clock::from_db(t).with_timezone(&r.offset).date_naive();
+    let holidays = crate::calendar::holidays(c)?;
     let measured: Vec<Vec<(String, f64)>> = vec![
         // From the application's creation to its first decision: complete or returned.
         cases(c, "SELECT a.number, a.created_at, MIN(e.at) FROM application a JOIN application_event e ON e.application_id = a.id
@@ -82,7 +69,7 @@ pub fn build(c: &Connection, r: &Range) -> Result<Section> {
         cases(c, "SELECT r.receipt_number, t.issued_at, r.finished_at FROM recording r JOIN application a ON a.id = r.application_id
                   JOIN ticket t ON t.id = a.ticket_id
                   WHERE r.status NOT IN ('in_progress', 'cancelled') AND r.finished_at >= ?1 AND r.finished_at < ?2", r,
-              |a, b| working_days_after(local_day(a), local_day(b)) as f64)?,
+              |a, b| crate::calendar::working_days_between(local_day(a), local_day(b), &holidays) as f64)?,
     ];
     let mut rows = Vec::new();
     let mut worst_rows = Vec::new();
@@ -115,21 +102,6 @@ pub fn build(c: &Connection, r: &Range) -> Result<Section> {
         columns: vec!["Tahap".into(), "Nomor".into(), "Waktu".into()],
         rows: worst_rows,
     });
-    s.notes.push("Data yang belum terkirim dihitung sampai saat laporan dibuat. Hari kerja: Senin sampai Jumat.".into());
+    s.notes.push("Data yang belum terkirim dihitung sampai saat laporan dibuat. Hari kerja: Senin sampai Jumat, di luar hari libur dan cuti bersama dalam kalender kantor.".into());
     Ok(s)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn working_days_skip_the_weekend() {
-        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        assert_eq!(working_days_after(d("2026-11-23"), d("2026-11-23")), 0);
-        assert_eq!(working_days_after(d("2026-11-23"), d("2026-11-24")), 1);
-        // Friday to Monday is one working day.
-        assert_eq!(working_days_after(d("2026-11-27"), d("2026-11-30")), 1);
-        assert_eq!(working_days_after(d("2026-11-27"), d("2026-12-01")), 2);
-    }
 }
