@@ -168,6 +168,11 @@ fn every_refusal_names_its_field_and_writes_nothing() {
     d.step(&d.sari(), &id, "diverifikasi", json!({})).unwrap();
     refused(d.step(&d.sari(), &id, "ditindaklanjuti", json!({})), ErrorCode::Validation, "assignee_id", "Pilih petugas");
     refused(d.step(&d.sari(), &id, "ditindaklanjuti", json!({"assignee_id": "bukan-pegawai"})), ErrorCode::Validation, "assignee_id", "Pilih petugas");
+    // A print operator cannot open the register, so cannot be the one to answer.
+    refused(d.step(&d.sari(), &id, "ditindaklanjuti", json!({"assignee_id": d.staff_id("pono")})), ErrorCode::Validation, "assignee_id", "Pilih petugas");
+    let people = d.o.call(&d.sari(), "complaints.assignees", json!({})).unwrap();
+    let names: Vec<&str> = people["items"].as_array().unwrap().iter().map(|p| p["full_name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Admin Kantor", "Pegawai budi", "Pegawai kasih", "Pegawai sari"]);
     d.step(&d.sari(), &id, "ditindaklanjuti", json!({"assignee_id": d.staff_id("budi")})).unwrap();
     refused(d.step(&d.budi(), &id, "selesai", json!({})), ErrorCode::Validation, "answer", "Jawaban");
     refused(d.step(&d.budi(), &id, "selesai", json!({"answer": "ok"})), ErrorCode::Validation, "answer", "10 sampai 2000");

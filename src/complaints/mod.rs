@@ -564,7 +564,7 @@ fn transition(app: &App, caller: &Caller, req: ComplaintTransitionRequest) -> Re
             ComplaintState::Ditindaklanjuti => {
                 let assignee = req.assignee_id.as_deref().map(str::trim).unwrap_or("");
                 let name: Option<String> = tx
-                    .query_row("SELECT full_name FROM staff WHERE id = ?1 AND active = 1", [assignee], |r| r.get(0))
+                    .query_row(&format!("SELECT s.full_name FROM staff s WHERE s.id = ?1 AND {MAY_FOLLOW_UP}"), [assignee], |r| r.get(0))
                     .optional()?;
                 let Some(name) = name else {
                     return Err(Error::field("assignee_id", "Pilih petugas yang menindaklanjuti pengaduan ini."));
@@ -685,9 +685,14 @@ pub struct AssigneeList {
     pub items: Vec<Assignee>,
 }
 
+/// Who a complaint may be assigned to: an active account that can open the register (a counter
+/// officer, a supervisor or an administrator), so the one assigned can find it and answer it.
+const MAY_FOLLOW_UP: &str = "s.active = 1 AND EXISTS (SELECT 1 FROM staff_role r WHERE r.staff_id = s.id
+                                                   AND r.role IN ('counter_officer', 'supervisor', 'administrator'))";
+
 fn assignees(conn: &Connection) -> Result<AssigneeList> {
     let items = conn
-        .prepare_cached("SELECT id, full_name FROM staff WHERE active = 1 ORDER BY full_name, id")?
+        .prepare_cached(&format!("SELECT s.id, s.full_name FROM staff s WHERE {MAY_FOLLOW_UP} ORDER BY s.full_name, s.id"))?
         .query_map([], |r| Ok(Assignee { staff_id: r.get(0)?, full_name: r.get(1)? }))?
         .collect::<rusqlite::Result<_>>()?;
     Ok(AssigneeList { items })
