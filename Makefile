@@ -91,7 +91,7 @@ types:
 ## shared selection: -p loket and -p loket-central apart unified features differently and built the
 ## release dependencies twice.
 bench:
-	cargo bench $(CARGO_ALL) --bench hub --bench queue_load --bench receipt --bench photo --bench card --bench printing --bench backup --bench sync_drain
+	cargo bench $(CARGO_ALL) --bench hub --bench queue_load --bench receipt --bench photo --bench card --bench printing --bench backup --bench reports --bench sync_drain
 
 ## The queue load benchmark with fsync slowed to an office PC's disk (SLOW_FSYNC_MS, default 5).
 bench-slow-disk:

@@ -318,3 +318,37 @@ fn the_report_counts_complaints_received_resolved_and_overdue() {
     assert_eq!(dash["complaints_overdue"], 1);
     assert!(dash["alerts"][0].as_str().unwrap().contains("pengaduan"), "{dash}");
 }
+
+#[test]
+fn a_seeded_year_reads_back_as_many_tickets_recordings_and_prints_as_were_seeded() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = std::sync::Arc::new(loket::clock::ManualClock::new(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 1, 1, 0, 0, 0).unwrap()));
+    let app = loket::App::open_with_clock(dir.path(), clock.clone()).unwrap();
+    app.call(None, "setup.initialise", json!({"district_code": "61.01.09", "office_name": "Kantor Kecamatan Sajingan Besar",
+        "admin_username": "admin", "admin_full_name": "Admin Kantor", "admin_password": common::ADMIN_PASSWORD})).unwrap();
+    let staff: String = app.store.read(|c| Ok(c.query_row("SELECT id FROM staff", [], |r| r.get(0))?)).unwrap();
+    let scale = loket::reports::seed::Scale { tickets: 12, applications: 5, recordings: 4, prints: 3, handovers: 2, complaint_every: 1 };
+    let seeded = loket::reports::seed::seed_year(&app, 2026, scale, &staff).unwrap();
+    assert_eq!((seeded.days, seeded.tickets), (250, 3000));
+    clock.advance(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 12, 31, 9, 0, 0).unwrap() - app.now());
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let report = app.store.read(|c| loket::reports::compute(c, d("2026-01-01"), d("2026-12-31"), app.now(), "Uji")).unwrap();
+    let figure = |section: &str, label: &str| {
+        let s = report.sections.iter().find(|s| s.id == section).unwrap();
+        s.figures.iter().find(|f| f.label == label).unwrap_or_else(|| panic!("{section}: {label}")).value.value().unwrap() as u32
+    };
+    assert_eq!(figure("queue", "Tiket diambil"), seeded.tickets);
+    assert_eq!(figure("recording", "Perekaman selesai"), seeded.recordings);
+    assert_eq!(figure("printing", "KTP-el dicetak"), seeded.prints);
+    assert_eq!(figure("handover", "KTP-el diserahkan"), seeded.handovers);
+    assert_eq!(figure("complaints", "Pengaduan diterima"), seeded.complaints);
+    assert!(seeded.complaints > 100 && seeded.complaints < 400, "about one every working day or so: {}", seeded.complaints);
+    // The per-day table sums to the same.
+    let per_day = report.sections.iter().find(|s| s.id == "per_day").unwrap();
+    let total = per_day.tables[0].rows.last().unwrap();
+    assert_eq!(total[1].value(), Some(f64::from(seeded.tickets)));
+    assert_eq!(total[3].value(), Some(f64::from(seeded.recordings)));
+    let pdf = loket::reports::render_pdf(&report);
+    assert!(pdf_text(&pdf).contains("LAPORAN PERIODE"));
+    assert!(loket::reports::render_xlsx(&report).unwrap().starts_with(b"PK"));
+}

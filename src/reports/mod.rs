@@ -12,6 +12,7 @@ mod pdf;
 mod period;
 pub mod range;
 pub mod sections;
+pub mod seed;
 mod xlsx;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -164,6 +165,16 @@ fn index(c: &Connection) -> Result<ReportIndex> {
     Ok(ReportIndex { sections: sections::SECTIONS.iter().map(|(id, t, _)| SectionInfo { id: id.to_string(), title: t.to_string() }).collect(), kept })
 }
 
+/// The report as an A4 PDF.
+pub fn render_pdf(r: &Report) -> Vec<u8> {
+    pdf::render(r)
+}
+
+/// The report as an Excel workbook.
+pub fn render_xlsx(r: &Report) -> Result<Vec<u8>> {
+    xlsx::render(r)
+}
+
 fn report_of(app: &App, caller: &Caller, from: &str, to: &str) -> Result<Report> {
     let (from, to) = (range::parse_day("from", from)?, range::parse_day("to", to)?);
     let now = app.now();
@@ -188,11 +199,11 @@ pub fn register(r: &mut Registry) {
     r.add_staff("reports.index", managers, "The report's sections and the days kept at their close", |app, _, _: Empty| app.store.read(index));
     r.add_staff_file("reports.pdf", managers, "application/pdf", "The report of a day or a range (A4 PDF)", |app, caller, req: ReportRequest| {
         let report = report_of(app, caller, &req.from, &req.to)?;
-        Ok(FileOut::pdf(pdf::render(&report), crate::documents::file_name(&file_stem(&report), "", "pdf")))
+        Ok(FileOut::pdf(render_pdf(&report), crate::documents::file_name(&file_stem(&report), "", "pdf")))
     });
     r.add_staff_file("reports.xlsx", managers, XLSX, "The report of a day or a range (Excel workbook)", |app, caller, req: ReportRequest| {
         let report = report_of(app, caller, &req.from, &req.to)?;
-        Ok(FileOut { bytes: xlsx::render(&report)?, content_type: XLSX, file_name: crate::documents::file_name(&file_stem(&report), "", "xlsx") })
+        Ok(FileOut { bytes: render_xlsx(&report)?, content_type: XLSX, file_name: crate::documents::file_name(&file_stem(&report), "", "xlsx") })
     });
     r.add_staff_file("reports.csv", managers, "text/csv", "One section of the report (CSV for Excel)", |app, caller, req: CsvReportRequest| {
         let style = csv::CsvStyle::parse(req.separator.as_deref(), req.decimal.as_deref())?;
