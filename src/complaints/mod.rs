@@ -264,6 +264,11 @@ const VIEW: &str = "SELECT c.*, st.full_name AS staff_name, a.full_name AS assig
 /// The condition of an overdue complaint; `?1` is today.
 const OVERDUE: &str = "(c.state NOT IN ('selesai', 'ditutup', 'ditolak') AND c.deadline < ?1)";
 
+/// Complaints past their deadline on the office-local day `today` (`YYYY-MM-DD`).
+pub fn overdue_count(conn: &Connection, today: &str) -> Result<u32> {
+    Ok(conn.prepare_cached(&format!("SELECT COUNT(*) FROM complaint c WHERE {OVERDUE}"))?.query_row([today], |r| r.get(0))?)
+}
+
 struct Today {
     day: NaiveDate,
     holidays: std::collections::BTreeSet<NaiveDate>,

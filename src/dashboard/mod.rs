@@ -129,11 +129,7 @@ pub fn today(c: &Connection, now: DateTime<Utc>) -> Result<Dashboard> {
             [&bound],
         )?,
         suket_expiring: count(c, "SELECT COUNT(*) FROM suket WHERE state = 'valid' AND valid_until BETWEEN ?1 AND ?2", params![today, soon])?,
-        complaints_overdue: count(
-            c,
-            "SELECT COUNT(*) FROM complaint WHERE state NOT IN ('selesai', 'ditutup', 'ditolak') AND deadline < ?1",
-            [&today],
-        )?,
+        complaints_overdue: crate::complaints::overdue_count(c, &today)?,
         alerts: Vec::new(),
     };
     let mut alerts = Vec::new();
