@@ -83,7 +83,8 @@ enum DbCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Recompute the hash chain; names the first broken row.
+    /// Recompute the hash chain (names the first broken row) and compare its end with the latest
+    /// anchor: the head central confirmed at the last sync, or the newest backup's audit head.
     Verify,
 }
 
@@ -206,15 +207,19 @@ fn run(command: Command, data_dir: PathBuf) -> Result<ExitCode, Error> {
         }
         Command::Audit { command: AuditCommand::Verify } => {
             let app = App::open(&data_dir)?;
-            let report = app.store.read(loket::audit::verify)?;
+            let report = loket::audit::verify_app(&app)?;
             if report.ok {
                 println!("Jejak audit utuh: {} baris diperiksa.", report.rows_checked);
+                println!("{}", report.end_message);
             } else {
                 println!(
                     "Jejak audit RUSAK mulai baris {}: {}",
                     report.first_broken_seq.unwrap_or_default(),
-                    report.reason.unwrap_or_default()
+                    report.reason.clone().unwrap_or_default()
                 );
+                if report.reason.as_deref() != Some(report.end_message.as_str()) {
+                    println!("{}", report.end_message);
+                }
                 return Ok(ExitCode::FAILURE);
             }
         }

@@ -28,6 +28,31 @@ pub const MAX_BATCH_RECORDS: usize = 200;
 pub struct Batch {
     pub protocol: u32,
     pub records: Vec<WireRecord>,
+    /// The head of the office's audit chain when the batch was read. Optional both ways: a central
+    /// that keeps anchors (`DeviceState::audit_anchors`) stores it; a batch without it is still read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_head: Option<AuditHead>,
+}
+
+/// The last row of an office's hash-chained audit trail: its seq, its hash and its own time.
+/// Central keeps the highest one it was sent per device, so rows cut off the end of the office's
+/// chain afterwards are found by comparing with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditHead {
+    pub seq: i64,
+    /// SHA-256, 64 lower-case hex digits.
+    pub hash: String,
+    pub at: DateTime<Utc>,
+}
+
+/// The audit head central holds for the device, with when central first stored it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditAnchor {
+    pub seq: i64,
+    pub hash: String,
+    pub at: DateTime<Utc>,
+    pub anchored_at: DateTime<Utc>,
 }
 
 /// One outbox row. `id` is the change's UUIDv7 (central dedups on it forever); `seq` is the
@@ -240,6 +265,10 @@ pub struct BatchResult {
     /// The highest seq up to which central holds every record of this device.
     pub contiguous_seq: i64,
     pub results: Vec<RecordResult>,
+    /// The audit anchor central holds for this device after the batch (the highest head it was
+    /// sent); absent from a central that keeps none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_anchor: Option<AuditAnchor>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -279,6 +308,10 @@ pub struct DeviceState {
     pub contiguous_seq: i64,
     /// The newest change cursor for this office (the office resets its cursor when it is ahead).
     pub latest_change: i64,
+    /// Whether central keeps audit anchors: only then does the office put its audit head in a
+    /// batch (an older central would refuse the unknown field). Absent from an older central.
+    #[serde(default)]
+    pub audit_anchors: bool,
 }
 
 /// `POST /api/v1/enroll`.
@@ -386,7 +419,7 @@ mod tests {
     #[test]
     fn batch_round_trips_and_binary_stays_binary() {
         let photo: Vec<u8> = (0..30_000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
-        let batch = Batch { protocol: PROTOCOL, records: vec![record(photo.clone())] };
+        let batch = Batch { protocol: PROTOCOL, records: vec![record(photo.clone())], audit_head: None };
         let wire = encode_batch(&batch);
         // Incompressible bytes plus a small header: no base64 (which would be 4/3 of it).
         assert!(wire.len() < photo.len() + 300, "{} bytes on the wire for {}", wire.len(), photo.len());
@@ -538,6 +571,16 @@ mod tests {
         }
         let answer: BatchResult = decode_body(&encode_body(&OldAnswer { contiguous_seq: 3, results: vec![] })).unwrap();
         assert_eq!((answer.contiguous_seq, answer.audit_anchor), (3, None));
+        // A central that says nothing about anchors gets no audit head from the office.
+        #[derive(Serialize)]
+        struct OldDevice<'a> {
+            device_id: &'a str,
+            office: &'a str,
+            contiguous_seq: i64,
+            latest_change: i64,
+        }
+        let old = OldDevice { device_id: "d", office: "61.01.09", contiguous_seq: 0, latest_change: 0 };
+        assert!(!decode_body::<DeviceState>(&encode_body(&old)).unwrap().audit_anchors);
     }
 
     #[test]

@@ -113,7 +113,7 @@ pub fn state(central: &Central, device_id: &str) -> Result<DeviceState> {
     central.store.read(|tx| {
         let d = tx.device(device_id)?.ok_or_else(unauthenticated)?;
         let latest_change = tx.latest_change(&d.office)?;
-        Ok(DeviceState { device_id: d.id, office: d.office, contiguous_seq: d.contiguous_seq, latest_change })
+        Ok(DeviceState { device_id: d.id, office: d.office, contiguous_seq: d.contiguous_seq, latest_change, audit_anchors: true })
     })
 }
 

@@ -1,8 +1,10 @@
 //! `loket-central`: the kabupaten's server. Offices send their records in batches (`ingest`),
 //! recordings are checked against the population registry (`verify`, `registry`), and what central
 //! decided flows back to each office by a cursor (`changes`, `appointments`). Devices enroll once
-//! and authenticate every request (`devices`). Storage is SQLite or PostgreSQL behind one trait.
+//! and authenticate every request (`devices`); each batch carries the office's audit head, kept
+//! as its anchor (`anchor`). Storage is SQLite or PostgreSQL behind one trait.
 
+pub mod anchor;
 pub mod appointments;
 pub mod changes;
 pub mod devices;

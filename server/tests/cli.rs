@@ -69,7 +69,7 @@ fn serve_prints_its_address_and_devices_and_status_work_from_the_cli() {
             .unwrap();
         let auth = format!("Bearer {}.{}", e.device_id, e.secret);
         let now = c.now();
-        let batch = Batch { protocol: wire::PROTOCOL, records: vec![application(1, 0, OFFICE, now), application(2, 1, OFFICE, now)] };
+        let batch = Batch { protocol: wire::PROTOCOL, records: vec![application(1, 0, OFFICE, now), application(2, 1, OFFICE, now)], audit_head: None };
         let res = http.post(format!("{base}/api/v1/batches")).header("Authorization", &auth).body(wire::encode_batch(&batch)).send().unwrap();
         assert_eq!(res.status(), 200, "[{}]", c.backend);
 
@@ -127,7 +127,7 @@ fn registry_appointments_and_adjudication_from_the_cli() {
         ingest::ingest(
             &c.central,
             &device,
-            Batch { protocol: wire::PROTOCOL, records: vec![recording(1, 0, OFFICE, "rec-1", budi.clone(), now), recording(2, 1, OFFICE, "rec-2", budi, now)] },
+            Batch { protocol: wire::PROTOCOL, records: vec![recording(1, 0, OFFICE, "rec-1", budi.clone(), now), recording(2, 1, OFFICE, "rec-2", budi, now)], audit_head: None },
         )
         .unwrap();
 

@@ -63,7 +63,7 @@ fn wrong_missing_and_revoked_credentials_are_401() {
 
         let call = |auth: Option<&str>, path: &str| {
             let mut req = if path == "/api/v1/batches" {
-                c.client.post(c.url(path)).body(loket::sync::wire::encode_batch(&loket::sync::wire::Batch { protocol: 1, records: vec![] }))
+                c.client.post(c.url(path)).body(loket::sync::wire::encode_batch(&loket::sync::wire::Batch { protocol: 1, records: vec![], audit_head: None }))
             } else {
                 c.client.get(c.url(path))
             };

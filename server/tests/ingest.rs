@@ -21,6 +21,7 @@ fn a_record_for_another_office_refuses_the_whole_batch() {
         let batch = Batch {
             protocol: wire::PROTOCOL,
             records: vec![application(1, 0, OFFICE, now), application(2, 1, OTHER_OFFICE, now), application(3, 2, OFFICE, now)],
+            audit_head: None,
         };
         let (status, body) = office.send_batch(&batch);
         assert_eq!(status, 403, "[{}] {body}", c.backend);
@@ -75,7 +76,7 @@ fn malformed_batches_are_400_and_central_keeps_serving() {
         let office = c.enroll(OFFICE);
         let now = c.now();
         let compress = |raw: &[u8]| zstd::bulk::compress(raw, 1).unwrap();
-        let batch = |protocol: u32, records: Vec<WireRecord>| wire::encode_batch(&Batch { protocol, records });
+        let batch = |protocol: u32, records: Vec<WireRecord>| wire::encode_batch(&Batch { protocol, records, audit_head: None });
         let mut no_id = application(1, 0, OFFICE, now);
         no_id.id = String::new();
         let bomb = compress(&vec![0u8; wire::MAX_INFLATED_BYTES + 1024]);

@@ -1,6 +1,11 @@
 //! Append-only audit trail. Each row carries the hash of the previous row, so editing or deleting a
 //! row anywhere breaks the chain from there on; `verify` names the first broken row. Triggers in the
 //! schema refuse UPDATE and DELETE; the chain catches edits made around them (another tool, a copy).
+//!
+//! Rows cut off the END leave a shorter chain that is still whole, so the chain alone cannot show
+//! them. `verify_anchored` therefore compares the live chain with an anchor kept outside it: the
+//! head central confirmed at the last sync (`audit_anchor`, written from central's answer only) or
+//! the `.audit-head.json` beside the newest backup, whichever reaches further.
 
 use crate::clock::to_db;
 use crate::error::Result;
@@ -110,6 +115,172 @@ pub struct AuditVerifyReport {
     #[ts(type = "number | null")]
     pub first_broken_seq: Option<i64>,
     pub reason: Option<String>,
+    /// The anchor the end of the chain was compared with; null when there is none.
+    pub anchor: Option<AuditAnchorCheck>,
+    /// Rows cut off the end: the chain stops before the anchor's row.
+    pub truncation: Option<AuditTruncation>,
+    /// One sentence about the end of the chain: matches the anchor, cut off, rewritten, or cannot
+    /// be checked (no anchor).
+    pub end_message: String,
+}
+
+/// Where an anchor came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum AnchorSource {
+    /// The head central confirmed at a sync.
+    Central,
+    /// The `.audit-head.json` beside a backup.
+    Backup,
+}
+
+/// An anchor and what the live chain has at its seq.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema, TS)]
+pub struct AuditAnchorCheck {
+    pub source: AnchorSource,
+    /// `server pusat` or the backup's file name.
+    pub label: String,
+    #[ts(type = "number")]
+    pub seq: i64,
+    pub hash: String,
+    /// When central stored it, or when the backup was taken (RFC 3339 UTC); null when unknown.
+    pub at: Option<String>,
+    /// The same in the office's words.
+    pub at_text: Option<String>,
+    /// Whether the live chain has this row with this hash.
+    pub matches: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema, TS)]
+pub struct AuditTruncation {
+    /// The live chain's last row (0 when empty).
+    #[ts(type = "number")]
+    pub chain_end: i64,
+    #[ts(type = "number")]
+    pub missing_from: i64,
+    #[ts(type = "number")]
+    pub missing_to: i64,
+    #[ts(type = "number")]
+    pub missing_rows: i64,
+}
+
+/// The chain's last row as it travels to central with each sync.
+pub fn head(conn: &Connection) -> Result<Option<crate::sync::wire::AuditHead>> {
+    Ok(conn
+        .query_row("SELECT seq, hash, at FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| {
+            Ok(crate::sync::wire::AuditHead { seq: r.get(0)?, hash: r.get(1)?, at: crate::clock::from_db(&r.get::<_, String>(2)?) })
+        })
+        .optional()?)
+}
+
+/// Keeps the anchor central answered, unless the one already kept reaches further (a central
+/// restored from an older backup must not lower it).
+pub fn record_anchor(conn: &Connection, a: &crate::sync::wire::AuditAnchor, now: DateTime<Utc>, central_url: &str, device_id: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO audit_anchor (id, seq, hash, at, anchored_at, acknowledged_at, central_url, device_id)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, at = excluded.at,
+             anchored_at = excluded.anchored_at, acknowledged_at = excluded.acknowledged_at,
+             central_url = excluded.central_url, device_id = excluded.device_id
+         WHERE excluded.seq > audit_anchor.seq",
+        params![a.seq, a.hash, to_db(a.at), to_db(a.anchored_at), to_db(now), central_url, device_id],
+    )?;
+    Ok(())
+}
+
+/// The last anchor central confirmed: (seq, hash, when central stored it).
+pub fn central_anchor(conn: &Connection) -> Result<Option<(i64, String, DateTime<Utc>)>> {
+    Ok(conn
+        .query_row("SELECT seq, hash, anchored_at FROM audit_anchor WHERE id = 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, crate::clock::from_db(&r.get::<_, String>(2)?)))
+        })
+        .optional()?)
+}
+
+/// `verify`, then the end of the chain against the furthest anchor: central's confirmed head or
+/// the newest backup's head in `backup_folder` (when it reads).
+pub fn verify_anchored(conn: &Connection, backup_folder: Option<&std::path::Path>) -> Result<AuditVerifyReport> {
+    let mut report = verify(conn)?;
+    let time_text = |t: DateTime<Utc>| crate::backup::long_time(conn, t);
+    let mut anchors: Vec<AuditAnchorCheck> = Vec::new();
+    if let Some((seq, hash, at)) = central_anchor(conn)? {
+        anchors.push(AuditAnchorCheck {
+            source: AnchorSource::Central,
+            label: "server pusat".into(),
+            seq,
+            hash,
+            at: Some(to_db(at)),
+            at_text: Some(time_text(at)?),
+            matches: false,
+        });
+    }
+    if let Some(folder) = backup_folder {
+        if let Some(b) = crate::backup::newest_head(folder, crate::backup::office_offset(conn)?) {
+            anchors.push(AuditAnchorCheck {
+                source: AnchorSource::Backup,
+                label: b.file,
+                seq: b.seq,
+                hash: b.hash,
+                at: b.taken_at.map(to_db),
+                at_text: b.taken_at.map(time_text).transpose()?,
+                matches: false,
+            });
+        }
+    }
+    // The furthest anchor; on a tie central's, which the office cannot rewrite.
+    let Some(mut anchor) = anchors.into_iter().reduce(|best, a| if a.seq > best.seq { a } else { best }) else {
+        report.end_message = "Ujung rantai audit tidak dapat diperiksa: belum ada jangkar dari server pusat (sinkronisasi) \
+            maupun dari cadangan. Baris yang dipotong dari akhir rantai tidak akan terlihat."
+            .into();
+        return Ok(report);
+    };
+    let chain_end: i64 = conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM audit_log", [], |r| r.get(0))?;
+    let live: Option<String> = conn.query_row("SELECT hash FROM audit_log WHERE seq = ?1", [anchor.seq], |r| r.get(0)).optional()?;
+    let source = match anchor.source {
+        AnchorSource::Central => "jangkar dari pusat".to_string(),
+        AnchorSource::Backup => format!("jangkar cadangan {}", anchor.label),
+    };
+    let when = anchor.at_text.as_deref().map(|t| format!(" pada {t}")).unwrap_or_default();
+    anchor.matches = live.as_deref() == Some(anchor.hash.as_str());
+    let problem = match live {
+        _ if anchor.matches => None,
+        None if anchor.seq > chain_end => {
+            let (from, to) = (chain_end + 1, anchor.seq);
+            let rows = if from == to { format!("Baris audit {to} hilang") } else { format!("Baris audit {from}–{to} hilang") };
+            report.truncation = Some(AuditTruncation { chain_end, missing_from: from, missing_to: to, missing_rows: to - from + 1 });
+            Some((from, format!("{rows}: rantai berakhir di {chain_end}, padahal {source}{when} mencatat {to}.")))
+        }
+        None => Some((anchor.seq, format!("Baris audit {} hilang, padahal {source}{when} mencatatnya.", anchor.seq))),
+        Some(_) => Some((
+            anchor.seq,
+            format!("Baris audit {} berbeda dengan {source}{when}: rantai telah ditulis ulang sampai baris itu.", anchor.seq),
+        )),
+    };
+    match problem {
+        None => {
+            report.end_message = format!("Ujung rantai cocok dengan {source}{when} (baris {}).", anchor.seq);
+        }
+        Some((seq, message)) => {
+            if report.ok {
+                report.first_broken_seq = Some(seq);
+                report.reason = Some(message.clone());
+            }
+            report.ok = false;
+            report.end_message = message;
+        }
+    }
+    report.anchor = Some(anchor);
+    Ok(report)
+}
+
+/// What `audit.verify` and `loket audit verify` run: the chain and its end, with the backup folder
+/// from the settings.
+pub fn verify_app(app: &crate::App) -> Result<AuditVerifyReport> {
+    app.store.read(|c| {
+        let folder = crate::backup::load_settings(c)?.folder;
+        let folder = folder.trim();
+        verify_anchored(c, (!folder.is_empty()).then(|| std::path::Path::new(folder)))
+    })
 }
 
 /// Walks the chain from the first row, recomputing every hash.
@@ -129,7 +300,13 @@ pub fn verify(conn: &Connection) -> Result<AuditVerifyReport> {
         let detail: String = r.get("detail")?;
         let prev_hash: String = r.get("prev_hash")?;
         let hash: String = r.get("hash")?;
-        let broken = |reason: String| AuditVerifyReport { ok: false, rows_checked: checked, first_broken_seq: Some(seq), reason: Some(reason) };
+        let broken = |reason: String| AuditVerifyReport {
+            ok: false,
+            rows_checked: checked,
+            first_broken_seq: Some(seq),
+            reason: Some(reason),
+            ..unanchored()
+        };
         if seq != expected_seq {
             return Ok(AuditVerifyReport {
                 first_broken_seq: Some(expected_seq),
@@ -146,7 +323,20 @@ pub fn verify(conn: &Connection) -> Result<AuditVerifyReport> {
         expected_seq += 1;
         checked += 1;
     }
-    Ok(AuditVerifyReport { ok: true, rows_checked: checked, first_broken_seq: None, reason: None })
+    Ok(AuditVerifyReport { rows_checked: checked, ..unanchored() })
+}
+
+/// A whole chain whose end was not compared with anything (`verify` alone).
+fn unanchored() -> AuditVerifyReport {
+    AuditVerifyReport {
+        ok: true,
+        rows_checked: 0,
+        first_broken_seq: None,
+        reason: None,
+        anchor: None,
+        truncation: None,
+        end_message: "Ujung rantai audit tidak diperiksa terhadap jangkar.".into(),
+    }
 }
 
 pub fn register(r: &mut crate::api::Registry) {
@@ -158,7 +348,10 @@ pub fn register(r: &mut crate::api::Registry) {
         }
         app.store.read(|c| list(c, req.before_seq, limit))
     });
-    r.add_staff("audit.verify", Access::Roles(MANAGERS), "Recompute the audit hash chain", |app, _, _: Empty| {
-        app.store.read(verify)
-    });
+    r.add_staff(
+        "audit.verify",
+        Access::Roles(MANAGERS),
+        "Recompute the audit hash chain and compare its end with the latest anchor (central's or a backup's)",
+        |app, _, _: Empty| verify_app(app),
+    );
 }

@@ -151,11 +151,11 @@ pub struct BackupStatus {
 }
 
 /// The office's zone, or UTC before setup.
-fn office_offset(conn: &Connection) -> Result<FixedOffset> {
+pub(crate) fn office_offset(conn: &Connection) -> Result<FixedOffset> {
     Ok(crate::setup::load_office(conn)?.map(|o| o.offset()).unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero")))
 }
 
-fn long_time(conn: &Connection, t: DateTime<Utc>) -> Result<String> {
+pub(crate) fn long_time(conn: &Connection, t: DateTime<Utc>) -> Result<String> {
     Ok(match crate::setup::load_office(conn)? {
         Some(o) => o.long_date_time(t),
         None => to_db(t),
@@ -256,6 +256,34 @@ pub fn is_generation(name: &str) -> bool {
     let Some(stamp) = name.strip_prefix("loket-").and_then(|n| n.strip_suffix(".db")) else { return false };
     let b = stamp.as_bytes();
     b.len() == 15 && b[8] == b'-' && b.iter().enumerate().all(|(i, c)| i == 8 || c.is_ascii_digit())
+}
+
+/// The audit head written beside a backup: what the chain ended at when the copy was taken.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BackupHead {
+    /// The backup's file name, `loket-YYYYMMDD-HHMMSS.db`.
+    pub file: String,
+    pub seq: i64,
+    pub hash: String,
+    /// When the copy was taken, from its name (written in the office's zone `offset`).
+    pub taken_at: Option<DateTime<Utc>>,
+}
+
+/// The newest backup in `folder` whose `.audit-head.json` reads: an anchor for `audit verify`.
+/// A missing folder, an unreadable or malformed head file are passed over, never an error.
+pub fn newest_head(folder: &Path, offset: FixedOffset) -> Option<BackupHead> {
+    list_generations(folder).into_iter().filter(|g| g.has_audit_head).find_map(|g| {
+        let text = std::fs::read(folder.join(head_name(&g.name))).ok()?;
+        let v: serde_json::Value = serde_json::from_slice(&text).ok()?;
+        let seq = v["audit_head"]["seq"].as_i64().filter(|s| *s >= 1)?;
+        let hash = v["audit_head"]["hash"].as_str()?.to_string();
+        let stamp = g.name.strip_prefix("loket-")?.strip_suffix(".db")?;
+        let taken_at = chrono::NaiveDateTime::parse_from_str(stamp, "%Y%m%d-%H%M%S")
+            .ok()
+            .and_then(|t| t.and_local_timezone(offset).single())
+            .map(|t| t.with_timezone(&Utc));
+        Some(BackupHead { file: g.name, seq, hash, taken_at })
+    })
 }
 
 fn head_name(db_name: &str) -> String {

@@ -2,6 +2,10 @@
 //! sekarang") and on a timer; after a failure it waits a capped exponential backoff with full
 //! jitter, reset by the next success. Progress is written only after central answered, so a
 //! crash at any point re-sends at most one batch, which central answers with "duplicate".
+//! Every batch carries the head of the audit chain (when central says it keeps anchors); an
+//! exchange with nothing to send still sends it (an empty batch) when central has not confirmed
+//! that head yet. Central's answer names the
+//! anchor it holds, and only that is kept (`audit::record_anchor`).
 
 mod batching;
 
@@ -229,6 +233,8 @@ async fn exchange(app: &Arc<App>, creds: &Credentials) -> std::result::Result<Cy
 
     // Central may have been restored from an older backup: whatever it no longer holds goes again.
     let device = central.device().await?;
+    // The audit head goes only to a central that keeps it (an older one refuses the field).
+    let anchors = device.audit_anchors;
     if device.office != creds.office {
         return Err(Failure::Rejected(format!("server pusat mengenal perangkat ini untuk kantor {}", device.office)));
     }
@@ -250,9 +256,10 @@ async fn exchange(app: &Arc<App>, creds: &Credentials) -> std::result::Result<Cy
     let mut shrink = Shrink::default();
     let mut after_seq = 0i64;
     let mut in_flight: Option<(tokio::task::JoinHandle<std::result::Result<BatchResult, Failure>>, Sent)> = None;
+    let mut batches = 0usize;
     loop {
         let (a, office) = (app.clone(), creds.office.clone());
-        let next = blocking(move || next_batch(&a, &office, after_seq, shrink)).await?;
+        let next = blocking(move || next_batch(&a, &office, after_seq, shrink, anchors)).await?;
         let mut answered = None;
         if let Some((handle, seqs)) = in_flight.take() {
             let answer = handle.await.unwrap_or_else(|e| Err(Failure::Unreachable(e.to_string())));
@@ -284,10 +291,11 @@ async fn exchange(app: &Arc<App>, creds: &Credentials) -> std::result::Result<Cy
             after_seq = seqs.last().map(|(seq, _)| *seq).unwrap_or(after_seq);
             let central = central.clone();
             in_flight = Some((tokio::spawn(async move { central.send_batch(encoded).await }), seqs));
+            batches += 1;
         }
         if let Some((result, seqs)) = answered {
-            let (a, now) = (app.clone(), app.now());
-            let (sent, quarantined) = blocking(move || a.store.write(move |tx| apply_result(tx, now, &seqs, &result))).await?;
+            let (a, now, c) = (app.clone(), app.now(), creds.clone());
+            let (sent, quarantined) = blocking(move || a.store.write(move |tx| apply_result(tx, now, &c, &seqs, &result))).await?;
             report.sent += sent;
             report.quarantined += quarantined;
             shrink = batching::accepted();
@@ -296,6 +304,9 @@ async fn exchange(app: &Arc<App>, creds: &Credentials) -> std::result::Result<Cy
         if !more && in_flight.is_none() {
             break;
         }
+    }
+    if batches == 0 && anchors {
+        anchor_only(app, &central, creds).await?;
     }
 
     loop {
@@ -316,6 +327,21 @@ async fn exchange(app: &Arc<App>, creds: &Credentials) -> std::result::Result<Cy
     Ok(report)
 }
 
+/// Nothing waited to be sent: the audit head still goes, in an empty batch, unless central has
+/// already confirmed it.
+async fn anchor_only(app: &Arc<App>, central: &Central, creds: &Credentials) -> std::result::Result<(), Failure> {
+    let a = app.clone();
+    let (head, anchored) = blocking(move || a.store.read(|c| Ok((crate::audit::head(c)?, crate::audit::central_anchor(c)?)))).await?;
+    let Some(head) = head else { return Ok(()) };
+    if anchored.is_some_and(|(seq, hash, _)| seq == head.seq && hash == head.hash) {
+        return Ok(());
+    }
+    let result = central.send_batch(wire::encode_batch(&Batch { protocol: wire::PROTOCOL, records: vec![], audit_head: Some(head) })).await?;
+    let (a, now, c) = (app.clone(), app.now(), creds.clone());
+    blocking(move || a.store.write(move |tx| apply_result(tx, now, &c, &[], &result))).await?;
+    Ok(())
+}
+
 /// Rows central no longer holds (seq above its contiguous seq) are marked waiting again.
 fn rewind_after(conn: &Connection, contiguous_seq: i64) -> Result<usize> {
     Ok(conn.execute(
@@ -326,9 +352,10 @@ fn rewind_after(conn: &Connection, contiguous_seq: i64) -> Result<usize> {
 }
 
 /// The next batch after `after_seq`, encoded for the wire, with the (seq, id) of its records:
-/// waiting rows in seq order, as many as `batching::next_batch_len` lets go. A row that cannot be
-/// put on the wire at all is set aside (quarantined) and skipped in the seq chain.
-fn next_batch(app: &App, office: &str, after_seq: i64, shrink: Shrink) -> Result<Option<(Vec<u8>, Sent)>> {
+/// waiting rows in seq order, as many as `batching::next_batch_len` lets go, with the audit head
+/// when central keeps it. A row that cannot be put on the wire at all is set aside (quarantined)
+/// and skipped in the seq chain.
+fn next_batch(app: &App, office: &str, after_seq: i64, shrink: Shrink, with_audit_head: bool) -> Result<Option<(Vec<u8>, Sent)>> {
     let now = app.now();
     loop {
         let (prev, rows) = app.store.read(|c| outbox::waiting(c, after_seq, shrink.record_cap(Limits::OFFICE)))?;
@@ -363,7 +390,8 @@ fn next_batch(app: &App, office: &str, after_seq: i64, shrink: Shrink) -> Result
             }
         }
         let seqs = records.iter().map(|r| (r.seq, r.id.clone())).collect();
-        return Ok(Some((wire::encode_batch(&Batch { protocol: wire::PROTOCOL, records }), seqs)));
+        let audit_head = if with_audit_head { app.store.read(crate::audit::head)? } else { None };
+        return Ok(Some((wire::encode_batch(&Batch { protocol: wire::PROTOCOL, records, audit_head }), seqs)));
     }
 }
 
@@ -376,9 +404,19 @@ fn mark_unsendable(conn: &Connection, now: chrono::DateTime<chrono::Utc>, seq: i
     Ok(())
 }
 
-/// Records central's per-record answers. Returns (delivered, quarantined). Delivered records are
-/// written in one statement per outcome: a batch is hundreds of rows.
-fn apply_result(conn: &Connection, now: chrono::DateTime<chrono::Utc>, sent: &[(i64, String)], result: &BatchResult) -> Result<(usize, usize)> {
+/// Records central's per-record answers and the audit anchor it holds. Returns (delivered,
+/// quarantined). Delivered records are written in one statement per outcome: a batch is hundreds
+/// of rows.
+fn apply_result(
+    conn: &Connection,
+    now: chrono::DateTime<chrono::Utc>,
+    creds: &Credentials,
+    sent: &[(i64, String)],
+    result: &BatchResult,
+) -> Result<(usize, usize)> {
+    if let Some(anchor) = &result.audit_anchor {
+        crate::audit::record_anchor(conn, anchor, now, &creds.central_url, &creds.device_id)?;
+    }
     let (mut delivered, mut quarantined) = (Vec::new(), 0);
     let mut by_outcome: std::collections::BTreeMap<&'static str, Vec<i64>> = Default::default();
     for r in &result.results {

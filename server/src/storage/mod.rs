@@ -137,6 +137,22 @@ pub struct AppointmentRow {
     pub created_at: DateTime<Utc>,
 }
 
+/// The audit anchor central keeps for one device: the highest head of its audit chain it was sent,
+/// and the head it sent last (lower when the office's chain went back).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditAnchorRow {
+    pub device_id: String,
+    pub office: String,
+    pub seq: i64,
+    pub hash: String,
+    /// The audit row's own time at the office.
+    pub at: DateTime<Utc>,
+    /// When central stored this head.
+    pub anchored_at: DateTime<Utc>,
+    pub reported_seq: i64,
+    pub reported_at: DateTime<Utc>,
+}
+
 /// Stored records grouped by office, kind and outcome (`accepted` or `invalid`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct RecordCount {
@@ -241,6 +257,11 @@ pub trait Tx {
     fn devices(&mut self) -> Result<Vec<DeviceRow>>;
     fn set_device_revoked(&mut self, id: &str, at: DateTime<Utc>) -> Result<()>;
     fn set_device_progress(&mut self, id: &str, contiguous_seq: i64, last_seen_at: DateTime<Utc>) -> Result<()>;
+
+    // Audit anchors (the head of each device's audit chain).
+    fn audit_anchor(&mut self, device_id: &str) -> Result<Option<AuditAnchorRow>>;
+    /// Inserts or replaces the device's anchor.
+    fn set_audit_anchor(&mut self, anchor: &AuditAnchorRow) -> Result<()>;
 
     // Records.
     fn record_hash(&mut self, id: &str) -> Result<Option<String>>;

@@ -7,6 +7,7 @@ use super::{
     AppointmentRow, BlankEventCount, BlankEventRow, ComplaintEventRow, ComplaintTally, DeviceRow, IssuanceEventRow, NewRecord, Person, RecordCount, RecordingState, Storage,
     SuketInForce, TokenRow, Tx,
 };
+use super::AuditAnchorRow;
 use crate::error::{Code, Error, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use postgres::{Client, Config, NoTls, Row, Statement};
@@ -18,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/postgres/0002_blank_event.sql"),
     include_str!("migrations/postgres/0003_issuance_event.sql"),
     include_str!("migrations/postgres/0004_complaint_event.sql"),
+    include_str!("migrations/postgres/0005_audit_anchor.sql"),
 ];
 /// The advisory lock key every writer takes ("LKCE" in ASCII).
 const WRITE_LOCK: i64 = 0x4C4B_4345;
@@ -311,6 +313,36 @@ impl Tx for PgTx<'_, '_> {
 
     fn set_device_progress(&mut self, id: &str, contiguous_seq: i64, last_seen_at: DateTime<Utc>) -> Result<()> {
         self.execute("UPDATE device SET contiguous_seq = $2, last_seen_at = $3 WHERE id = $1", &[&id, &contiguous_seq, &last_seen_at])?;
+        Ok(())
+    }
+
+    fn audit_anchor(&mut self, device_id: &str) -> Result<Option<AuditAnchorRow>> {
+        Ok(self
+            .query_opt(
+                "SELECT device_id, office, seq, hash, at, anchored_at, reported_seq, reported_at FROM audit_anchor WHERE device_id = $1",
+                &[&device_id],
+            )?
+            .map(|r| AuditAnchorRow {
+                device_id: r.get(0),
+                office: r.get(1),
+                seq: r.get(2),
+                hash: r.get(3),
+                at: r.get(4),
+                anchored_at: r.get(5),
+                reported_seq: r.get(6),
+                reported_at: r.get(7),
+            }))
+    }
+
+    fn set_audit_anchor(&mut self, a: &AuditAnchorRow) -> Result<()> {
+        self.execute(
+            "INSERT INTO audit_anchor (device_id, office, seq, hash, at, anchored_at, reported_seq, reported_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (device_id) DO UPDATE SET office = excluded.office, seq = excluded.seq, hash = excluded.hash,
+                 at = excluded.at, anchored_at = excluded.anchored_at, reported_seq = excluded.reported_seq,
+                 reported_at = excluded.reported_at",
+            &[&a.device_id, &a.office, &a.seq, &a.hash, &a.at, &a.anchored_at, &a.reported_seq, &a.reported_at],
+        )?;
         Ok(())
     }
 

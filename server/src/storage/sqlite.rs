@@ -6,6 +6,7 @@ use super::{
     AppointmentRow, BlankEventCount, BlankEventRow, ComplaintEventRow, ComplaintTally, DeviceRow, IssuanceEventRow, NewRecord, Person, RecordCount, RecordingState, Storage,
     SuketInForce, TokenRow, Tx,
 };
+use super::AuditAnchorRow;
 use crate::error::{Code, Error, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use loket_contract::clock::{from_db, to_db};
@@ -21,6 +22,7 @@ const SCHEMA: Schema = Schema { application_id: APPLICATION_ID, migrations: &[
     include_str!("migrations/sqlite/0002_blank_event.sql"),
     include_str!("migrations/sqlite/0003_issuance_event.sql"),
     include_str!("migrations/sqlite/0004_complaint_event.sql"),
+    include_str!("migrations/sqlite/0005_audit_anchor.sql"),
 ] };
 const MAX_IDLE_READERS: usize = 4;
 
@@ -204,6 +206,40 @@ impl Tx for SqliteTx<'_> {
         self.0
             .prepare_cached("UPDATE device SET contiguous_seq = ?2, last_seen_at = ?3 WHERE id = ?1")?
             .execute(params![id, contiguous_seq, to_db(last_seen_at)])?;
+        Ok(())
+    }
+
+    fn audit_anchor(&mut self, device_id: &str) -> Result<Option<AuditAnchorRow>> {
+        Ok(self
+            .0
+            .prepare_cached(
+                "SELECT device_id, office, seq, hash, at, anchored_at, reported_seq, reported_at FROM audit_anchor WHERE device_id = ?1",
+            )?
+            .query_row([device_id], |r| {
+                Ok(AuditAnchorRow {
+                    device_id: r.get(0)?,
+                    office: r.get(1)?,
+                    seq: r.get(2)?,
+                    hash: r.get(3)?,
+                    at: time(r.get(4)?),
+                    anchored_at: time(r.get(5)?),
+                    reported_seq: r.get(6)?,
+                    reported_at: time(r.get(7)?),
+                })
+            })
+            .optional()?)
+    }
+
+    fn set_audit_anchor(&mut self, a: &AuditAnchorRow) -> Result<()> {
+        self.0
+            .prepare_cached(
+                "INSERT INTO audit_anchor (device_id, office, seq, hash, at, anchored_at, reported_seq, reported_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (device_id) DO UPDATE SET office = excluded.office, seq = excluded.seq, hash = excluded.hash,
+                     at = excluded.at, anchored_at = excluded.anchored_at, reported_seq = excluded.reported_seq,
+                     reported_at = excluded.reported_at",
+            )?
+            .execute(params![a.device_id, a.office, a.seq, a.hash, to_db(a.at), to_db(a.anchored_at), a.reported_seq, to_db(a.reported_at)])?;
         Ok(())
     }
 

@@ -175,7 +175,7 @@ impl Office {
 
     /// Sends records and expects 200.
     pub fn send(&self, records: Vec<WireRecord>) -> BatchResult {
-        let (status, body) = self.send_batch(&Batch { protocol: wire::PROTOCOL, records });
+        let (status, body) = self.send_batch(&Batch { protocol: wire::PROTOCOL, records, audit_head: None });
         assert_eq!(status, 200, "[{}] batch refused: {body}", self.backend);
         serde_json::from_value(body).unwrap()
     }

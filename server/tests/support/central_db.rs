@@ -28,6 +28,17 @@ pub fn record_ids(backend: &Backend, office: &str) -> (BTreeSet<String>, usize) 
         .unwrap()
 }
 
+/// The audit anchor central holds for the (first) device of `office`.
+pub fn audit_anchor(backend: &Backend, office: &str) -> Option<storage::AuditAnchorRow> {
+    let store = storage::open(&target(backend)).unwrap();
+    store
+        .read(|tx| {
+            let Some(device) = tx.devices()?.into_iter().find(|d| d.office == office) else { return Ok(None) };
+            tx.audit_anchor(&device.id)
+        })
+        .unwrap()
+}
+
 /// Where a backup went.
 pub enum Backup {
     Files(PathBuf),
