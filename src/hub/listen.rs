@@ -8,13 +8,30 @@
 //! listener accepted after LAN access was turned off is refused and the connection closed, except
 //! from the hub PC itself. `Listen::Fixed(addr)` (`loket serve --listen ADDR`, `LOKET_HUB_LISTEN`)
 //! is the address as given, never rebound, whatever the setting says.
+//!
+//! HTTPS: a listener that can be reached from the LAN (`Listen::Setting`, or a fixed address that
+//! is not loopback) has the office's TLS configuration (`tls.rs`). Each connection's first byte
+//! tells a TLS ClientHello (0x16) from plain HTTP, on the same port, in its own task (a slow client
+//! never holds up the others). TLS is served to anyone; plain HTTP only to the hub PC itself
+//! (127.0.0.1 — the desktop window and the local browser keep `http://127.0.0.1:PORT`). Plain HTTP
+//! from another computer is marked (`Peer::insecure`) and `lan_gate` answers it with a redirect to
+//! the same address over https, except `/ca.crt`, which a PC must be able to fetch before it trusts
+//! the office CA. A listener made from a bare `TcpListener` (tests, benchmarks) is plain HTTP only.
 
+use super::tls::{Names, OfficeTls};
 use crate::app::App;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
+
+/// A client that has not sent its first byte or finished its TLS handshake by then is dropped.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The hub PC itself: the desktop window's own browser tabs and `loket` scripts. Only these two
 /// exact addresses: the rest of 127/8 counts as another computer (the tests use 127.0.0.2).
@@ -40,9 +57,16 @@ pub struct Peer {
     /// Set when the listener that accepted this connection was closed because LAN access was
     /// turned off.
     lan_closed: Arc<AtomicBool>,
+    /// Plain HTTP from another computer on a listener that has TLS.
+    insecure: bool,
 }
 
 impl Peer {
+    /// Plain HTTP from another computer to a LAN listener: answered with a redirect to https.
+    pub fn insecure(&self) -> bool {
+        self.insecure
+    }
+
     /// This connection came in while LAN access was on, LAN access is now off, and the client is
     /// not the hub PC itself.
     pub fn refused(&self) -> bool {
@@ -65,6 +89,88 @@ pub struct HubListener {
     /// `None` for a fixed address (or once the App is gone).
     follow: Option<(u16, watch::Receiver<bool>)>,
     bound: watch::Sender<Option<SocketAddr>>,
+    /// The office certificates, on a listener the LAN can reach.
+    tls: Option<Arc<OfficeTls>>,
+    /// Where to load them from at the first switch to the LAN, when the hub started before setup.
+    data_dir: Option<std::path::PathBuf>,
+    /// Connections whose first byte (and TLS handshake) came in, from their own tasks.
+    ready_tx: mpsc::Sender<(HubIo, Peer)>,
+    ready_rx: mpsc::Receiver<(HubIo, Peer)>,
+}
+
+/// One accepted connection: plain HTTP or TLS.
+pub enum HubIo {
+    Plain(TcpStream),
+    Tls(Box<tokio_rustls::server::TlsStream<TcpStream>>),
+}
+
+macro_rules! delegate {
+    ($self:ident, $io:ident => $e:expr) => {
+        match $self.get_mut() {
+            HubIo::Plain($io) => {
+                let $io = Pin::new($io);
+                $e
+            }
+            HubIo::Tls($io) => {
+                let $io = Pin::new(&mut **$io);
+                $e
+            }
+        }
+    };
+}
+
+impl AsyncRead for HubIo {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+        delegate!(self, io => io.poll_read(cx, buf))
+    }
+}
+
+impl AsyncWrite for HubIo {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
+        delegate!(self, io => io.poll_write(cx, buf))
+    }
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        delegate!(self, io => io.poll_flush(cx))
+    }
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        delegate!(self, io => io.poll_shutdown(cx))
+    }
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        delegate!(self, io => io.poll_write_vectored(cx, bufs))
+    }
+    fn is_write_vectored(&self) -> bool {
+        match self {
+            HubIo::Plain(io) => io.is_write_vectored(),
+            HubIo::Tls(io) => io.is_write_vectored(),
+        }
+    }
+}
+
+/// Reads nothing: waits for the first byte and tells TLS from plain HTTP, then handshakes.
+async fn classify(stream: TcpStream, mut peer: Peer, tls: Arc<OfficeTls>) -> Option<(HubIo, Peer)> {
+    let mut first = [0u8; 1];
+    let n = tokio::time::timeout(HANDSHAKE_TIMEOUT, stream.peek(&mut first)).await.ok()?.ok()?;
+    if n == 0 {
+        return None;
+    }
+    if first[0] != 0x16 {
+        peer.insecure = !is_this_computer(peer.addr.ip());
+        return Some((HubIo::Plain(stream), peer));
+    }
+    let acceptor = tokio_rustls::TlsAcceptor::from(tls.server_config());
+    match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
+        Ok(Ok(s)) => Some((HubIo::Tls(Box::new(s)), peer)),
+        Ok(Err(e)) => {
+            // Mostly a browser that does not trust the office CA yet.
+            tracing::debug!(client = %peer.addr, error = %e, "TLS handshake failed");
+            None
+        }
+        Err(_) => None,
+    }
 }
 
 fn address(port: u16, lan: bool) -> SocketAddr {
@@ -75,14 +181,26 @@ impl HubListener {
     /// Binds as `listen` says, now; an address in use is an error here (and only here).
     pub async fn bind(app: &App, listen: Listen) -> std::io::Result<HubListener> {
         match listen {
-            Listen::Fixed(addr) => Ok(HubListener::from(TcpListener::bind(addr).await?)),
+            Listen::Fixed(addr) => {
+                let mut me = HubListener::from(TcpListener::bind(addr).await?);
+                if !addr.ip().is_loopback() {
+                    me.tls = Some(office_tls(app).await?);
+                }
+                Ok(me)
+            }
             Listen::Setting { port } => {
                 let mut rx = app.lan_access.subscribe();
                 let lan = *rx.borrow_and_update();
+                // Before setup nobody can turn LAN access on: the CA is made by setup, named after
+                // the office, and loaded at the first switch to the LAN.
+                let set_up = app.store.read(crate::setup::load_office).ok().flatten().is_some();
+                let tls = if set_up || lan { Some(office_tls(app).await?) } else { None };
                 let listener = TcpListener::bind(address(port, lan)).await?;
                 let mut me = HubListener::from(listener);
                 me.lan_now = lan;
                 me.follow = Some((port, rx));
+                me.tls = tls;
+                me.data_dir = Some(app.data_dir.clone());
                 Ok(me)
             }
         }
@@ -92,6 +210,11 @@ impl HubListener {
     /// rebind (the tests wait on it).
     pub fn bound(&self) -> watch::Receiver<Option<SocketAddr>> {
         self.bound.subscribe()
+    }
+
+    /// The office certificates this listener serves TLS with (none: plain HTTP only).
+    pub fn tls(&self) -> Option<Arc<OfficeTls>> {
+        self.tls.clone()
     }
 
     async fn rebind(&mut self, lan: bool) {
@@ -105,8 +228,21 @@ impl HubListener {
             self.lan_closed.store(true, Ordering::Relaxed);
         }
         self.lan_closed = Arc::new(AtomicBool::new(false));
+        if lan && self.tls.is_none() {
+            if let Some(dir) = self.data_dir.clone() {
+                match open_tls(dir, None).await {
+                    Ok(t) => self.tls = Some(t),
+                    Err(e) => tracing::error!(error = %e, "LAN access not opened"),
+                }
+            }
+        }
+        // LAN access is HTTPS only: without certificates the hub stays on 127.0.0.1.
+        let lan = lan && self.tls.is_some();
         self.lan_now = lan;
         let addr = address(port, lan);
+        if let (true, Some(tls)) = (lan, self.tls.clone()) {
+            refresh(tls).await;
+        }
         match TcpListener::bind(addr).await {
             Ok(l) => {
                 tracing::info!(%addr, "hub listening");
@@ -129,15 +265,45 @@ impl HubListener {
     }
 }
 
+/// The office's certificates, made now if this is the first time (the CA named after the office
+/// once it is set up).
+async fn office_tls(app: &App) -> std::io::Result<Arc<OfficeTls>> {
+    let office = app.store.read(crate::setup::load_office).ok().flatten().map(|o| o.name);
+    open_tls(app.data_dir.clone(), office).await
+}
+
+async fn open_tls(dir: std::path::PathBuf, office: Option<String>) -> std::io::Result<Arc<OfficeTls>> {
+    let opened = tokio::task::spawn_blocking(move || OfficeTls::open(&dir, office.as_deref())).await;
+    match opened {
+        Ok(Ok(t)) => Ok(Arc::new(t)),
+        Ok(Err(e)) => Err(std::io::Error::other(format!("sertifikat HTTPS kantor tidak dapat disiapkan: {}", e.message))),
+        Err(e) => Err(std::io::Error::other(e)),
+    }
+}
+
+/// Issues the server certificate again if this machine's names or addresses changed.
+pub async fn refresh(tls: Arc<OfficeTls>) {
+    match tokio::task::spawn_blocking(move || tls.refresh(&Names::of_this_machine())).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => tracing::error!(message = %e.message, "server certificate not issued again"),
+        Err(e) => tracing::error!(error = %e, "server certificate check failed"),
+    }
+}
+
 impl From<TcpListener> for HubListener {
     fn from(l: TcpListener) -> Self {
         let addr = l.local_addr().ok();
+        let (ready_tx, ready_rx) = mpsc::channel(64);
         HubListener {
             current: Some(l),
             lan_closed: Arc::new(AtomicBool::new(false)),
             lan_now: false,
             follow: None,
             bound: watch::Sender::new(addr),
+            tls: None,
+            data_dir: None,
+            ready_tx,
+            ready_rx,
         }
     }
 }
@@ -149,12 +315,12 @@ fn per_connection(e: &std::io::Error) -> bool {
 }
 
 impl axum::serve::Listener for HubListener {
-    type Io = TcpStream;
+    type Io = HubIo;
     type Addr = Peer;
 
-    async fn accept(&mut self) -> (TcpStream, Peer) {
+    async fn accept(&mut self) -> (HubIo, Peer) {
         loop {
-            let HubListener { current, follow, .. } = self;
+            let HubListener { current, follow, ready_rx, .. } = self;
             let changed = async {
                 match follow {
                     Some((_, rx)) => rx.changed().await.map(|()| *rx.borrow_and_update()).ok(),
@@ -172,12 +338,22 @@ impl axum::serve::Listener for HubListener {
                 }
             };
             tokio::select! {
+                Some(ready) = ready_rx.recv() => return ready,
                 lan = changed => match lan {
                     Some(lan) => self.rebind(lan).await,
                     None => self.follow = None, // the App is gone: stay as we are
                 },
                 got = accepted => match got {
-                    Some(Ok((stream, addr))) => return (stream, Peer { addr, lan_closed: self.lan_closed.clone() }),
+                    Some(Ok((stream, addr))) => {
+                        let peer = Peer { addr, lan_closed: self.lan_closed.clone(), insecure: false };
+                        let Some(tls) = self.tls.clone() else { return (HubIo::Plain(stream), peer) };
+                        let ready = self.ready_tx.clone();
+                        tokio::spawn(async move {
+                            if let Some(conn) = classify(stream, peer, tls).await {
+                                let _ = ready.send(conn).await;
+                            }
+                        });
+                    }
                     Some(Err(e)) if per_connection(&e) => {}
                     Some(Err(e)) => {
                         // Out of file descriptors and the like: give the system a moment.
@@ -195,6 +371,6 @@ impl axum::serve::Listener for HubListener {
 
     fn local_addr(&self) -> std::io::Result<Peer> {
         let addr = self.current.as_ref().ok_or_else(|| std::io::Error::other("hub not listening"))?.local_addr()?;
-        Ok(Peer { addr, lan_closed: self.lan_closed.clone() })
+        Ok(Peer { addr, lan_closed: self.lan_closed.clone(), insecure: false })
     }
 }

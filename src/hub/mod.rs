@@ -6,6 +6,7 @@
 
 pub mod limits;
 pub mod listen;
+pub mod tls;
 
 pub use listen::{HubListener, Listen, Peer};
 
@@ -42,6 +43,7 @@ pub fn router(app: Arc<App>, ui_dir: Option<PathBuf>) -> Router {
     let limits = Arc::new(limits::Limits::new(app.clock.clone()));
     let hub = Hub { app, openapi, limits };
     let api = Router::new()
+        .route("/ca.crt", get(ca_certificate))
         .route("/api/v1/health", get(health))
         .route("/api/v1/openapi.json", get(openapi_json))
         .route("/api/v1/events", get(events))
@@ -60,9 +62,14 @@ pub fn router(app: Arc<App>, ui_dir: Option<PathBuf>) -> Router {
 
 /// A request on a connection the LAN listener accepted before LAN access was turned off: refused,
 /// and the connection closed (`Connection: close`), so a LAN browser cannot keep using the hub.
+/// Plain HTTP from another computer: a redirect to the same address over https (308, so a POST
+/// stays a POST), except the office CA certificate, which a PC fetches before it trusts https.
 async fn lan_gate(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    let refused = req.extensions().get::<ConnectInfo<Peer>>().is_some_and(|ConnectInfo(p)| p.refused());
-    if !refused {
+    let peer = req.extensions().get::<ConnectInfo<Peer>>().map(|ConnectInfo(p)| p.clone());
+    if peer.as_ref().is_some_and(Peer::insecure) && req.uri().path() != "/ca.crt" {
+        return to_https(&req);
+    }
+    if !peer.is_some_and(|p| p.refused()) {
         return next.run(req).await;
     }
     let mut resp = error_response(Error::new(
@@ -71,6 +78,37 @@ async fn lan_gate(req: axum::extract::Request, next: axum::middleware::Next) -> 
     ));
     resp.headers_mut().insert(header::CONNECTION, header::HeaderValue::from_static("close"));
     resp
+}
+
+fn to_https(req: &axum::extract::Request) -> Response {
+    let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).filter(|h| {
+        !h.is_empty() && h.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+    });
+    let Some(host) = host else {
+        return error_response(Error::new(ErrorCode::BadRequest, "Buka hub lewat https:// dari komputer lain di kantor."));
+    };
+    let path = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    let mut resp = StatusCode::PERMANENT_REDIRECT.into_response();
+    if let Ok(v) = header::HeaderValue::from_str(&format!("https://{host}{path}")) {
+        resp.headers_mut().insert(header::LOCATION, v);
+    }
+    resp
+}
+
+/// `GET /ca.crt`: the office CA certificate (public: it holds no secret), for the office PCs to
+/// trust; its SHA-256 fingerprint is on the settings screen to compare with.
+async fn ca_certificate(State(hub): State<Hub>) -> Response {
+    match tls::ca_certificate(&hub.app.data_dir) {
+        Some(pem) => (
+            [
+                (header::CONTENT_TYPE, "application/x-x509-ca-cert"),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"loket-ca-kantor.crt\""),
+            ],
+            pem,
+        )
+            .into_response(),
+        None => error_response(Error::new(ErrorCode::NotFound, "Sertifikat kantor belum dibuat. Nyalakan akses LAN di Pengaturan.")),
+    }
 }
 
 /// The HTTP side only: serves `listener` (rebinding it if it follows the setting) until the
@@ -86,6 +124,22 @@ pub async fn serve(app: Arc<App>, listener: impl Into<HubListener>, ui_dir: Opti
     let addr = axum::serve::Listener::local_addr(&listener)?.addr;
     println!("Loket hub listening on http://{addr}");
     tracing::info!(%addr, "hub listening");
+    if let Some(tls) = listener.tls() {
+        let names = tls.names();
+        for ip in names.lan_ips() {
+            println!("Loket hub LAN (HTTPS): https://{ip}:{}", addr.port());
+        }
+        println!("Office CA SHA-256: {}", tls::fingerprint(tls.ca_pem()).unwrap_or_default());
+        // New addresses (DHCP, another network) get a new server certificate from the same CA.
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+            every.tick().await;
+            loop {
+                every.tick().await;
+                listen::refresh(tls.clone()).await;
+            }
+        });
+    }
     // The hub process is the one that prints: jobs it left mid-way are interrupted, not lost.
     if let Err(e) = crate::printing::recover(&app) {
         tracing::error!(message = %e.message, "print jobs not checked");

@@ -18,6 +18,38 @@ pub struct Settings {
     pub lan_access: bool,
 }
 
+/// The office CA of HTTPS on the LAN, for the settings screen: what to compare and where to get it.
+#[derive(Debug, Clone, Serialize, JsonSchema, TS)]
+pub struct LanCertificate {
+    /// SHA-256 of the CA certificate as browsers show it (`AB:CD:…`).
+    pub fingerprint_sha256: String,
+    /// Where a LAN PC downloads it from the hub (plain http works too, before it is trusted).
+    pub download_path: String,
+    /// This computer's name, as the server certificate has it.
+    pub hostname: Option<String>,
+    /// The LAN IPv4 addresses the server certificate covers.
+    pub addresses: Vec<String>,
+    /// The server certificate's last day (YYYY-MM-DD, UTC); it is issued again before then.
+    pub server_valid_until: String,
+}
+
+fn lan_certificate(app: &crate::app::App) -> Result<LanCertificate> {
+    use crate::hub::tls;
+    let office = app.store.read(crate::setup::load_office)?.map(|o| o.name);
+    let t = tls::OfficeTls::open(&app.data_dir, office.as_deref())?;
+    let names = t.names();
+    let day = |secs: u64| {
+        chrono::DateTime::from_timestamp(secs as i64, 0).map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
+    };
+    Ok(LanCertificate {
+        fingerprint_sha256: tls::fingerprint(t.ca_pem()).unwrap_or_default(),
+        download_path: "/ca.crt".to_string(),
+        hostname: names.hostname().map(str::to_string),
+        addresses: names.lan_ips().map(|ip| ip.to_string()).collect(),
+        server_valid_until: day(t.server_not_after()),
+    })
+}
+
 pub fn get_raw(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn.query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| r.get(0)).optional()?)
 }
@@ -75,4 +107,10 @@ pub fn register(r: &mut Registry) {
         app.lan_access.send_replace(saved.lan_access);
         Ok(saved)
     });
+    r.add_staff(
+        "settings.lan_certificate",
+        Access::Roles(MANAGERS),
+        "The office CA of HTTPS on the LAN: its SHA-256 fingerprint, download path and the names the server certificate covers",
+        |app, _, _: Empty| lan_certificate(app),
+    );
 }

@@ -110,6 +110,7 @@ pub fn initialise(app: &crate::app::App, req: SetupRequest) -> Result<SetupStatu
     let hash = password::hash(&req.admin_password)?;
     let now = app.now();
     let office_name = office_name.to_string();
+    let ca_name = office_name.clone();
     app.store.write(move |tx| {
         let exists: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM office)", [], |r| r.get(0))?;
         if exists {
@@ -130,6 +131,11 @@ pub fn initialise(app: &crate::app::App, req: SetupRequest) -> Result<SetupStatu
         )?;
         Ok(())
     })?;
+    // The office CA for HTTPS on the LAN, named after the office; the hub loads it at the first
+    // switch to the LAN (and makes it then, should this fail).
+    if let Err(e) = crate::hub::tls::OfficeTls::open(&app.data_dir, Some(&ca_name)) {
+        tracing::error!(message = %e.message, "office certificates not made at setup");
+    }
     status(app)
 }
 

@@ -148,11 +148,13 @@ export async function loginPage(page, baseUrl, who) {
   await page.getByTestId('home').waitFor();
 }
 
-/** Headless Chromium with the flags this machine's closed network needs (no background calls home). */
-export function launchChromium(chromium) {
+/** Headless Chromium with the flags this machine's closed network needs (no background calls home);
+ *  `args` adds flags, `env` replaces the environment (HOME decides which NSS database it trusts). */
+export function launchChromium(chromium, { args = [], env } = {}) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...args],
+    ...(env ? { env } : {}),
   });
 }
 

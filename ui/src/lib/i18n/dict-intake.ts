@@ -165,7 +165,7 @@ export const intakeId = {
   'rec.snapshot': 'Ambil foto',
   'rec.camera.unsupported': 'Peramban ini tidak dapat memakai kamera. Pilih berkas foto.',
   'rec.camera.insecure':
-    'Kamera hanya dapat dipakai di aplikasi desktop atau di http://127.0.0.1 pada komputer yang kameranya terpasang. Dari komputer lain, pilih berkas foto.',
+    'Kamera hanya dapat dipakai di halaman yang aman: buka Loket lewat https:// setelah sertifikat CA kantor terpasang di peramban ini (lihat Pengaturan di komputer Loket utama), atau di http://127.0.0.1 pada komputer Loket utama. Sementara itu, pilih berkas foto.',
   'rec.camera.denied': 'Izin memakai kamera ditolak. Izinkan kamera untuk halaman ini di pengaturan peramban, lalu coba lagi.',
   'rec.camera.not_found': 'Tidak ada kamera yang terpasang. Periksa kabel USB kamera, atau pilih berkas foto.',
   'rec.camera.busy': 'Kamera sedang dipakai aplikasi lain. Tutup aplikasi itu, lalu coba lagi.',
@@ -453,7 +453,7 @@ export const intakeEn: Record<IntakeKey, string> = {
   'rec.snapshot': 'Take photo',
   'rec.camera.unsupported': 'This browser cannot use a camera. Choose a photo file.',
   'rec.camera.insecure':
-    'The camera works only in the desktop app or at http://127.0.0.1 on the computer the camera is plugged into. From another computer, choose a photo file.',
+    'The camera works only on a secure page: open Loket over https:// once the office CA certificate is installed in this browser (see Settings on the main Loket computer), or at http://127.0.0.1 on the main Loket computer. Meanwhile, choose a photo file.',
   'rec.camera.denied': 'Camera permission was refused. Allow the camera for this page in the browser settings, then try again.',
   'rec.camera.not_found': 'No camera is connected. Check the camera’s USB cable, or choose a photo file.',
   'rec.camera.busy': 'Another application is using the camera. Close it, then try again.',

@@ -7,6 +7,7 @@ import { syncEn, syncId } from './dict-sync';
 import { backupEn, backupId } from './dict-backup';
 import { complaintsEn, complaintsId } from './dict-complaints';
 import { handoverEn, handoverId } from './dict-handover';
+import { lanEn, lanId } from './dict-lan';
 
 const id = {
   'app.name': 'Loket KTP-el',
@@ -182,7 +183,7 @@ const id = {
   'audit.verify_broken': 'Jejak audit rusak mulai baris #{seq}.',
   'audit.verify_broken_noseq': 'Jejak audit tidak utuh.',
   'audit.verify_reason': 'Keterangan: {reason}',
-  'audit.verify_truncated': 'Baris audit {from}–{to} hilang dari akhir rantai ({rows} baris).',
+  'audit.verify_truncated': 'Jejak audit terpotong: {rows} baris terakhir hilang.',
   'audit.anchor_line': 'Jangkar: {source}, baris {seq}, {at}.',
   'audit.anchor_central': 'dikonfirmasi server pusat',
   'audit.anchor_backup': 'cadangan {file}',
@@ -465,6 +466,7 @@ const id = {
   ...backupId,
   ...complaintsId,
   ...handoverId,
+  ...lanId,
 } as const;
 
 export type MessageKey = keyof typeof id;
@@ -644,7 +646,7 @@ const en: Dictionary = {
   'audit.verify_broken': 'The audit trail is broken from row #{seq}.',
   'audit.verify_broken_noseq': 'The audit trail is not intact.',
   'audit.verify_reason': 'Reason: {reason}',
-  'audit.verify_truncated': 'Audit rows {from}–{to} are missing from the end of the chain ({rows} rows).',
+  'audit.verify_truncated': 'The audit trail was cut short: its last {rows} rows are missing.',
   'audit.anchor_line': 'Anchor: {source}, row {seq}, {at}.',
   'audit.anchor_central': 'confirmed by the central server',
   'audit.anchor_backup': 'backup {file}',
@@ -927,6 +929,7 @@ const en: Dictionary = {
   ...backupEn,
   ...complaintsEn,
   ...handoverEn,
+  ...lanEn,
 };
 
 export type Lang = 'id' | 'en';
