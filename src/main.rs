@@ -212,11 +212,11 @@ fn run(command: Command, data_dir: PathBuf) -> Result<ExitCode, Error> {
                 println!("Jejak audit utuh: {} baris diperiksa.", report.rows_checked);
                 println!("{}", report.end_message);
             } else {
-                println!(
-                    "Jejak audit RUSAK mulai baris {}: {}",
-                    report.first_broken_seq.unwrap_or_default(),
-                    report.reason.clone().unwrap_or_default()
-                );
+                let reason = report.reason.clone().unwrap_or_default();
+                match report.first_broken_seq {
+                    Some(seq) => println!("Jejak audit RUSAK mulai baris {seq}: {reason}"),
+                    None => println!("Jejak audit RUSAK: {reason}"),
+                }
                 if report.reason.as_deref() != Some(report.end_message.as_str()) {
                     println!("{}", report.end_message);
                 }

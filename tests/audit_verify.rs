@@ -105,6 +105,7 @@ fn the_newest_backups_audit_head_alone_finds_rows_cut_off_the_end_and_names_the_
     let report = o.call(&sup, "audit.verify", json!({})).unwrap();
     assert_eq!(report["ok"], false, "{report}");
     assert_eq!(report["truncation"], Value::Null);
+    assert_eq!(report["first_broken_seq"], Value::Null, "which row first differs is not known");
     assert_eq!(
         report["end_message"],
         format!("Baris audit {anchored} berbeda dengan jangkar cadangan loket-20261123-080000.db pada Senin, 23 November 2026 08.00 WIB: rantai telah ditulis ulang sampai baris itu.")

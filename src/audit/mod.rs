@@ -111,7 +111,9 @@ pub struct AuditVerifyReport {
     pub ok: bool,
     #[ts(type = "number")]
     pub rows_checked: i64,
-    /// The first row whose hash or link does not match; everything from here on is suspect.
+    /// The first row whose hash or link does not match; everything from here on is suspect. For
+    /// rows cut off the end, the first missing one; null when only the end differs from the anchor
+    /// (rewritten somewhere up to it).
     #[ts(type = "number | null")]
     pub first_broken_seq: Option<i64>,
     pub reason: Option<String>,
@@ -248,11 +250,12 @@ pub fn verify_anchored(conn: &Connection, backup_folder: Option<&std::path::Path
             let (from, to) = (chain_end + 1, anchor.seq);
             let rows = if from == to { format!("Baris audit {to} hilang") } else { format!("Baris audit {from}–{to} hilang") };
             report.truncation = Some(AuditTruncation { chain_end, missing_from: from, missing_to: to, missing_rows: to - from + 1 });
-            Some((from, format!("{rows}: rantai berakhir di {chain_end}, padahal {source}{when} mencatat {to}.")))
+            Some((Some(from), format!("{rows}: rantai berakhir di {chain_end}, padahal {source}{when} mencatat {to}.")))
         }
-        None => Some((anchor.seq, format!("Baris audit {} hilang, padahal {source}{when} mencatatnya.", anchor.seq))),
+        None => Some((Some(anchor.seq), format!("Baris audit {} hilang, padahal {source}{when} mencatatnya.", anchor.seq))),
+        // Rewritten somewhere up to the anchor's row: which row first differs is not known.
         Some(_) => Some((
-            anchor.seq,
+            None,
             format!("Baris audit {} berbeda dengan {source}{when}: rantai telah ditulis ulang sampai baris itu.", anchor.seq),
         )),
     };
@@ -262,7 +265,7 @@ pub fn verify_anchored(conn: &Connection, backup_folder: Option<&std::path::Path
         }
         Some((seq, message)) => {
             if report.ok {
-                report.first_broken_seq = Some(seq);
+                report.first_broken_seq = seq;
                 report.reason = Some(message.clone());
             }
             report.ok = false;

@@ -88,7 +88,9 @@ chain_end: number, missing_from: number, missing_to: number, missing_rows: numbe
 
 export type AuditVerifyReport = { ok: boolean, rows_checked: number, 
 /**
- * The first row whose hash or link does not match; everything from here on is suspect.
+ * The first row whose hash or link does not match; everything from here on is suspect. For
+ * rows cut off the end, the first missing one; null when only the end differs from the anchor
+ * (rewritten somewhere up to it).
  */
 first_broken_seq: number | null, reason: string | null, 
 /**
