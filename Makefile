@@ -80,6 +80,7 @@ test-e2e: build e2e-deps tauri-driver
 	cd tests/e2e && node --test --test-concurrency=1 sync.test.mjs
 	cd tests/e2e && node --test --test-concurrency=1 printing.test.mjs
 	cd tests/e2e && node --test --test-concurrency=1 handover.test.mjs
+	cd tests/e2e && node --test --test-concurrency=1 reports.test.mjs
 	cd tests/e2e && xvfb-run -a -s "-screen 0 1366x768x24" node --test --test-concurrency=1 desktop.test.mjs
 
 ## Regenerate the TypeScript bindings from the Rust types (a test fails when they are stale).

@@ -341,6 +341,8 @@ test('card pickup and Suket: a representative collects a card, a letter while bl
     await tid(page, 'home-expiring').waitFor();
     await waitText(page, 'home-exchange', /^1 pemegang Suket/);
     await waitText(page, 'home-uncollected', /30 hari atau lebih/);
+    // The dashboard comes first on the supervisor's home: the pickup lists are below it.
+    await tid(page, 'home-uncollected').evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await docShot(page, 'handover-supervisor-home');
     // The supervisor changes after how many days a card counts as uncollected.
     await tid(page, 'home-uncollected-days-edit').click();

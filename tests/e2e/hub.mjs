@@ -186,3 +186,11 @@ export async function until(what, fn, timeout = 15_000) {
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Opens every service on every day of the week (a suite may run on a weekend), as `token` (a manager). */
+export async function openEveryDay(baseUrl, token) {
+  const { items } = await apiCall(baseUrl, 'queue.service_list', {}, token);
+  for (const { id, prefix, name, kind, daily_quota, time_standard_minutes, active } of items) {
+    await apiCall(baseUrl, 'queue.service_save', { id, prefix, name, kind, daily_quota, time_standard_minutes, active_days: '1234567', active }, token);
+  }
+}

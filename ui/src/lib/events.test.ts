@@ -60,6 +60,7 @@ describe('parseEvent', () => {
     expect(parseEvent('{"topic":"queue_changed"}')).toEqual({ topic: 'queue_changed' });
     expect(parseEvent('{"topic":"sync_changed"}')).toEqual({ topic: 'sync_changed' });
     expect(parseEvent('{"topic":"print_changed"}')).toEqual({ topic: 'print_changed' });
+    expect(parseEvent('{"topic":"recording_changed"}')).toEqual({ topic: 'recording_changed' });
     expect(parseEvent(called)).toEqual(called);
     expect(parseEvent(JSON.stringify(called))).toEqual(called);
     expect(parseEvent('not json')).toBeNull();

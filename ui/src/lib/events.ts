@@ -1,5 +1,5 @@
-// Live updates for the queue screens (kiosk, display board, counter), the sync indicator and the
-// print station and blank stock screens, in one place.
+// Live updates for the queue screens (kiosk, display board, counter), the sync indicator, the
+// print station and blank stock screens and the supervisor's dashboard, in one place.
 //
 // A LAN browser reads the hub's server-sent events at `GET /api/v1/events` (no login needed); inside
 // the Tauri desktop window the same events arrive as Tauri events named `loket-event`. Either way a
@@ -60,6 +60,7 @@ export function parseEvent(raw: unknown): LoketEvent | null {
   if (topic === 'queue_changed') return { topic: 'queue_changed' };
   if (topic === 'sync_changed') return { topic: 'sync_changed' };
   if (topic === 'print_changed') return { topic: 'print_changed' };
+  if (topic === 'recording_changed') return { topic: 'recording_changed' };
   if (topic === 'ticket_called') {
     const a = v as Record<string, unknown>;
     if (typeof a.number !== 'string' || typeof a.counter_number !== 'number' || !Array.isArray(a.clips)) return null;

@@ -27,6 +27,7 @@ import PrintSettings from '../screens/PrintSettings.svelte';
 import QueueMetrics from '../screens/QueueMetrics.svelte';
 import QueueSettings from '../screens/QueueSettings.svelte';
 import Recording from '../screens/Recording.svelte';
+import Reports from '../screens/Reports.svelte';
 import Requirements from '../screens/Requirements.svelte';
 import Settings from '../screens/Settings.svelte';
 import Staff from '../screens/Staff.svelte';
@@ -115,8 +116,8 @@ export const SCREENS = [
     tile: { id: 'sync', title: 'tile.sync', desc: 'tile.sync.desc' },
   },
   {
-    id: 'daily-report', planned: ['supervisor'],
-    tile: { id: 'daily-report', title: 'tile.daily_report', desc: 'tile.daily_report.desc' },
+    id: 'reports', path: '/reports', component: Reports, gate: 'reports.index', title: 'rep.title', nav: 'nav.reports',
+    tile: { id: 'reports', title: 'tile.reports', desc: 'tile.reports.desc' },
   },
   {
     id: 'staff', path: '/staff', component: Staff, gate: 'staff.list', title: 'staff.title', nav: 'nav.staff',

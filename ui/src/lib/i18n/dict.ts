@@ -7,6 +7,7 @@ import { syncEn, syncId } from './dict-sync';
 import { backupEn, backupId } from './dict-backup';
 import { complaintsEn, complaintsId } from './dict-complaints';
 import { handoverEn, handoverId } from './dict-handover';
+import { reportsEn, reportsId } from './dict-reports';
 import { lanEn, lanId } from './dict-lan';
 
 const id = {
@@ -122,8 +123,6 @@ const id = {
   'tile.printing.desc': 'Cetak KTP-el yang siap cetak, tulis chip, dan periksa kartunya.',
   'tile.blanks': 'Stok Blangko',
   'tile.blanks.desc': 'Penerimaan, pemakaian, kerusakan, dan posting harian blangko.',
-  'tile.daily_report': 'Laporan Harian',
-  'tile.daily_report.desc': 'Rekap layanan hari ini.',
   'tile.staff': 'Pegawai',
   'tile.staff.desc': 'Tambah pegawai, atur peran, dan reset kata sandi.',
   'tile.audit': 'Jejak Audit',
@@ -466,6 +465,7 @@ const id = {
   ...backupId,
   ...complaintsId,
   ...handoverId,
+  ...reportsId,
   ...lanId,
 } as const;
 
@@ -585,8 +585,6 @@ const en: Dictionary = {
   'tile.printing.desc': 'Print the KTP-el cards ready to print, write the chip and check the card.',
   'tile.blanks': 'Blank Card Stock',
   'tile.blanks.desc': 'Record blank cards received and used.',
-  'tile.daily_report': 'Daily Report',
-  'tile.daily_report.desc': 'Summary of today’s services.',
   'tile.staff': 'Staff',
   'tile.staff.desc': 'Add staff, set roles and reset passwords.',
   'tile.audit': 'Audit Trail',
@@ -929,6 +927,7 @@ const en: Dictionary = {
   ...backupEn,
   ...complaintsEn,
   ...handoverEn,
+  ...reportsEn,
   ...lanEn,
 };
 
