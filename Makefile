@@ -7,7 +7,7 @@ SHELL := /bin/bash
 DEB_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libjavascriptcoregtk-4.1-dev \
   libsoup-3.0-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev xvfb xauth \
   chromium chromium-driver webkit2gtk-driver poppler-utils zbar-tools e2fsprogs postgresql sqlite3 \
-  cups-ipp-utils dbus-daemon libnss3-tools
+  cups-ipp-utils dbus-daemon libnss3-tools python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CARGO_BIN := $(HOME)/.cargo/bin
 # One package selection and feature set for every cargo call: a different selection unifies features
@@ -16,7 +16,7 @@ CARGO_ALL := --workspace --features loket-desktop/custom-protocol
 CENTRAL_TESTS := $(patsubst server/tests/%.rs,--test %,$(wildcard server/tests/*.rs))
 export PATH := $(CARGO_BIN):$(PATH)
 
-.PHONY: run test deps deb ui-deps e2e-deps tauri-driver ui build desktop test-rust test-ui test-e2e test-central bench bench-slow-disk types
+.PHONY: run test deps deb ui-deps e2e-deps tauri-driver ui build desktop test-rust test-ui test-e2e test-central test-api-fuzz bench bench-slow-disk types
 
 ## make run: the desktop app on the default data directory; without a display, the hub and its URL.
 ## Built with the same selection as make test (CARGO_ALL), so after make test nothing compiles again.
@@ -29,8 +29,8 @@ run: deb ui
 	  "$${CARGO_TARGET_DIR:-target}/debug/loket" serve --listen 127.0.0.1:8470 --ui-dir ui/dist; \
 	fi
 
-## make test: every crate's tests, the UI's unit tests and the end-to-end tests.
-test: deps ui test-ui test-rust test-central build test-e2e
+## make test: every crate's tests, the UI's unit tests, the API fuzz (schemathesis) and the end-to-end tests.
+test: deps ui test-ui test-rust test-central build test-api-fuzz test-e2e
 
 deps: deb ui-deps e2e-deps tauri-driver
 
@@ -71,6 +71,11 @@ test-central: deb ui
 ## The sync end-to-end test also runs the central server, so the whole workspace is built.
 build: ui
 	cargo build $(CARGO_ALL)
+
+## Schemathesis against the hub's OpenAPI document, anonymous and as a supervisor; fails on any 5xx.
+## The script installs its pinned schemathesis into a venv under target/ (python3-venv from deb).
+test-api-fuzz: deb build
+	scripts/schemathesis.sh
 
 test-e2e: build e2e-deps tauri-driver
 	cd tests/e2e && node --test --test-concurrency=1 lan.test.mjs

@@ -189,31 +189,9 @@ fn a_paused_or_unreachable_printer_keeps_the_job_queued_and_the_blank_in_the_dra
     assert_eq!(e.field.as_deref(), Some("encoder_command"));
 }
 
-/// `loket serve` on a prepared data folder, as a real process that can be killed with SIGKILL.
-struct HubProcess {
-    child: std::process::Child,
-    url: String,
-}
+use common::HubProcess;
 
 impl HubProcess {
-    fn start(dir: &Path) -> HubProcess {
-        use std::io::{BufRead, BufReader};
-        let mut child = Command::new(env!("CARGO_BIN_EXE_loket"))
-            .arg("--data-dir")
-            .arg(dir)
-            .args(["serve", "--listen", "127.0.0.1:0", "--ui-dir"])
-            .arg(dir.join("no-ui"))
-            .env("LOKET_LOG", "warn")
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let url = line.trim().strip_prefix("Loket hub listening on ").unwrap_or_else(|| panic!("first line: {line:?}")).to_string();
-        HubProcess { child, url }
-    }
-
     fn call(&self, token: &str, name: &str, body: Value) -> Value {
         let r = reqwest::blocking::Client::builder().timeout(Duration::from_secs(90)).build().unwrap()
             .post(format!("{}/api/v1/{name}", self.url)).bearer_auth(token).json(&body).send().unwrap();
@@ -227,18 +205,6 @@ impl HubProcess {
         let r: Value = reqwest::blocking::Client::new().post(format!("{}/api/v1/auth.login", self.url))
             .json(&json!({"username": user, "password": "sandi-baru-123"})).send().unwrap().json().unwrap();
         r["token"].as_str().unwrap().to_string()
-    }
-
-    fn kill9(mut self) {
-        self.child.kill().unwrap(); // SIGKILL: no shutdown code runs
-        self.child.wait().unwrap();
-    }
-}
-
-impl Drop for HubProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

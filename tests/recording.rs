@@ -4,7 +4,6 @@
 mod common;
 
 use base64::Engine;
-use image::{ImageBuffer, Luma, Rgb};
 use loket::ErrorCode;
 use serde_json::{json, Value};
 
@@ -12,33 +11,16 @@ fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-/// A 900×1200 portrait on a red background (the applicant was born in 2005, an odd year).
 fn photo_jpeg() -> Vec<u8> {
-    let img = ImageBuffer::from_fn(900, 1200, |x, y| {
-        let (cx, cy) = (450i64 - x as i64, 650i64 - y as i64);
-        if cx * cx / 4 + cy * cy / 9 < 40_000 { Rgb([205u8, 160, 130]) } else { Rgb([200u8, 20, 30]) }
-    });
-    let mut out = std::io::Cursor::new(Vec::new());
-    image::DynamicImage::ImageRgb8(img).write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
-    out.into_inner()
+    common::portrait_jpeg()
 }
 
 fn signature_png() -> Vec<u8> {
-    let img = ImageBuffer::from_fn(500, 200, |x, y| {
-        let on = (y as i64 - 100 - ((x as f64 / 20.0).sin() * 40.0) as i64).abs() < 3 && (50..450).contains(&x);
-        image::Rgba([0u8, 0, 0, if on { 255 } else { 0 }])
-    });
-    let mut out = std::io::Cursor::new(Vec::new());
-    image::DynamicImage::ImageRgba8(img).write_to(&mut out, image::ImageFormat::Png).unwrap();
-    out.into_inner()
+    common::signature_png()
 }
 
-/// Ridge-like stripes, as a scanner would write them.
 fn ridges(w: u32, h: u32) -> Vec<u8> {
-    let img = ImageBuffer::from_fn(w, h, |x, y| Luma([(128.0 + 120.0 * ((x + y) as f64 / 4.0).sin()) as u8]));
-    let mut out = std::io::Cursor::new(Vec::new());
-    image::DynamicImage::ImageLuma8(img).write_to(&mut out, image::ImageFormat::Png).unwrap();
-    out.into_inner()
+    common::ridges_png(w, h)
 }
 
 /// Rudi Hartono's data saved and a new-card application opened for him by `officer`.

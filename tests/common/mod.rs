@@ -110,3 +110,71 @@ pub fn hub(app: Arc<App>) -> Hub {
 pub fn http() -> reqwest::blocking::Client {
     reqwest::blocking::Client::builder().timeout(std::time::Duration::from_secs(10)).build().unwrap()
 }
+
+/// `loket serve` on a prepared data folder, as a real process that can be killed with SIGKILL.
+pub struct HubProcess {
+    pub child: std::process::Child,
+    pub url: String,
+}
+
+impl HubProcess {
+    pub fn start(dir: &std::path::Path) -> HubProcess {
+        use std::io::{BufRead, BufReader};
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_loket"))
+            .arg("--data-dir")
+            .arg(dir)
+            .args(["serve", "--listen", "127.0.0.1:0", "--ui-dir"])
+            .arg(dir.join("no-ui"))
+            .env("LOKET_LOG", "warn")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let url = line.trim().strip_prefix("Loket hub listening on ").unwrap_or_else(|| panic!("first line: {line:?}")).to_string();
+        HubProcess { child, url }
+    }
+
+    pub fn kill9(mut self) {
+        self.child.kill().unwrap(); // SIGKILL: no shutdown code runs
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for HubProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A 900×1200 portrait on a red background (for an applicant born in an odd year, e.g. 2005).
+pub fn portrait_jpeg() -> Vec<u8> {
+    let img = image::ImageBuffer::from_fn(900, 1200, |x, y| {
+        let (cx, cy) = (450i64 - x as i64, 650i64 - y as i64);
+        if cx * cx / 4 + cy * cy / 9 < 40_000 { image::Rgb([205u8, 160, 130]) } else { image::Rgb([200u8, 20, 30]) }
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(img).write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
+    out.into_inner()
+}
+
+/// A wavy signature stroke on transparency, as the desk's canvas exports it.
+pub fn signature_png() -> Vec<u8> {
+    let img = image::ImageBuffer::from_fn(500, 200, |x, y| {
+        let on = (y as i64 - 100 - ((x as f64 / 20.0).sin() * 40.0) as i64).abs() < 3 && (50..450).contains(&x);
+        image::Rgba([0u8, 0, 0, if on { 255 } else { 0 }])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgba8(img).write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+/// Ridge-like stripes as a PNG, as a fingerprint or iris scanner would write them.
+pub fn ridges_png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::ImageBuffer::from_fn(w, h, |x, y| image::Luma([(128.0 + 120.0 * ((x + y) as f64 / 4.0).sin()) as u8]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageLuma8(img).write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
