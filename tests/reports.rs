@@ -195,6 +195,34 @@ fn the_daily_report_has_the_figures_of_the_day_in_every_format() {
 }
 
 #[test]
+fn closing_the_day_queues_its_summary_for_central_in_the_outbox() {
+    let d = day();
+    d.at(16, 0);
+    d.o.call(&d.token("sari"), "queue.close_day", json!({})).unwrap();
+    let rows: Vec<(String, String)> = d
+        .o
+        .app
+        .store
+        .read(|c| {
+            Ok(c.prepare("SELECT kind, payload FROM outbox WHERE kind = 'daily_summary' ORDER BY seq")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?)
+        })
+        .unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    let payload: Value = serde_json::from_str(&rows[0].1).unwrap();
+    assert_eq!(payload["day"], "2026-11-23");
+    assert!(payload["generated_at"].as_str().unwrap().starts_with("2026-11-23T09:00:00"), "{payload}");
+    let figure = |section: &str, label: &str| {
+        payload["figures"].as_array().unwrap().iter().find(|f| f["section"] == section && f["label"] == label).map(|f| f["value"].as_f64().unwrap())
+    };
+    assert_eq!(figure("queue", "Tiket diambil"), Some(5.0), "{payload}");
+    assert_eq!(figure("queue", "Dilayani"), Some(3.0), "{payload}");
+    assert!(payload["figures"].as_array().unwrap().iter().all(|f| f["value"].is_number() && f["label"].is_string()), "{payload}");
+    // Central receiving it (and refusing a bad one) is server/tests/summaries.rs.
+}
+
+#[test]
 fn a_report_is_refused_for_days_it_cannot_have_and_for_unknown_parts() {
     let d = day();
     let sari = d.token("sari");

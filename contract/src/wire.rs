@@ -64,7 +64,8 @@ pub struct WireRecord {
     pub id: String,
     pub seq: i64,
     pub prev_seq: i64,
-    /// `applicant`, `application`, `recording`, `blank_event`, `issuance_event`, `complaint_event`.
+    /// `applicant`, `application`, `recording`, `blank_event`, `issuance_event`, `complaint_event`,
+    /// `daily_summary`.
     pub kind: String,
     /// The office (kecamatan) code, dotted: `61.01.09`.
     pub office: String,
@@ -247,6 +248,32 @@ pub fn complaint_event_state(event: &str) -> Option<&'static str> {
         _ => return None,
     })
 }
+
+/// The compact summary of an office's day, sent when the day is closed: every numeric figure of
+/// the day's report (section id, label, value). Central keeps one per office and day, the one
+/// generated last.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DailySummaryBody {
+    /// The office-local day, `YYYY-MM-DD`.
+    pub day: NaiveDate,
+    /// When the office computed the report: a later one replaces an earlier one of the same day.
+    pub generated_at: DateTime<Utc>,
+    pub figures: Vec<SummaryFigure>,
+}
+
+/// One figure of a report section: `queue` · `Tiket diambil` · 5.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SummaryFigure {
+    /// The report section's id (`queue`, `recording`, …).
+    pub section: String,
+    pub label: String,
+    pub value: f64,
+}
+
+/// The most figures one summary may carry.
+pub const MAX_SUMMARY_FIGURES: usize = 300;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -547,6 +574,46 @@ mod tests {
         assert_eq!((d.received_on.as_str(), d.deadline.as_str()), ("2026-11-23", "2026-11-30"));
         assert_eq!(complaint_event_state("answered"), Some("selesai"));
         assert_eq!(complaint_event_state("escalated"), None);
+    }
+
+    #[test]
+    fn a_daily_summary_round_trips_with_its_day_as_text() {
+        let s = DailySummaryBody {
+            day: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            generated_at: "2026-11-23T09:00:00.500Z".parse().unwrap(),
+            figures: vec![
+                SummaryFigure { section: "queue".into(), label: "Tiket diambil".into(), value: 5.0 },
+                SummaryFigure { section: "queue".into(), label: "Sesuai standar".into(), value: 0.6667 },
+            ],
+        };
+        let bytes = encode_body(&s);
+        assert_eq!(decode_body::<DailySummaryBody>(&bytes).unwrap(), s);
+        let map: std::collections::BTreeMap<String, serde::de::IgnoredAny> = rmp_serde::from_slice(&bytes).unwrap();
+        assert_eq!(map.keys().map(String::as_str).collect::<Vec<_>>(), ["day", "figures", "generated_at"]);
+        #[derive(Deserialize)]
+        struct Day {
+            day: String,
+        }
+        assert_eq!(decode_body::<Day>(&bytes).unwrap().day, "2026-11-23");
+        #[derive(Serialize)]
+        struct Extra<'a> {
+            section: &'a str,
+            label: &'a str,
+            value: f64,
+            unit: &'a str,
+        }
+        #[derive(Serialize)]
+        struct WithExtra<'a> {
+            day: &'a str,
+            generated_at: &'a str,
+            figures: Vec<Extra<'a>>,
+        }
+        let odd = encode_body(&WithExtra {
+            day: "2026-11-23",
+            generated_at: "2026-11-23T09:00:00Z",
+            figures: vec![Extra { section: "queue", label: "x", value: 1.0, unit: "menit" }],
+        });
+        assert!(decode_body::<DailySummaryBody>(&odd).unwrap_err().contains("unit"));
     }
 
     #[test]

@@ -3,7 +3,8 @@
 
 use crate::error::{Code, Error, Result};
 use crate::storage::DeviceRow;
-use crate::{changes, devices, ingest, Central};
+use crate::summaries::ReportsToken;
+use crate::{changes, devices, ingest, summaries, Central};
 use axum::body::{Body, Bytes};
 use bytes::BytesMut;
 use http_body_util::BodyExt;
@@ -32,6 +33,14 @@ struct AppState {
     central: Central,
     upload_slots: Arc<Semaphore>,
     ingest_slots: Arc<Semaphore>,
+    reports_token: Option<ReportsToken>,
+}
+
+/// What `serve` is started with beyond the storage.
+#[derive(Clone, Default)]
+pub struct Options {
+    /// Opens `GET /api/v1/summaries`; without it that address answers 404.
+    pub reports_token: Option<ReportsToken>,
 }
 
 impl IntoResponse for Error {
@@ -42,10 +51,15 @@ impl IntoResponse for Error {
 }
 
 pub fn router(central: Central) -> Router {
+    router_with(central, Options::default())
+}
+
+pub fn router_with(central: Central, options: Options) -> Router {
     let state = AppState {
         central,
         upload_slots: Arc::new(Semaphore::new(UPLOAD_SLOTS)),
         ingest_slots: Arc::new(Semaphore::new(INGEST_SLOTS)),
+        reports_token: options.reports_token,
     };
     Router::new()
         .route("/health", get(health))
@@ -53,6 +67,7 @@ pub fn router(central: Central) -> Router {
         .route("/api/v1/device", get(device))
         .route("/api/v1/batches", post(batches))
         .route("/api/v1/changes", get(changes_page))
+        .route("/api/v1/summaries", get(summaries_list))
         .fallback(|| async { Error::new(Code::NotFound, "Alamat tidak dikenal di server pusat.") })
         .method_not_allowed_fallback(|| async { Error::new(Code::MethodNotAllowed, "Metode HTTP ini tidak didukung di alamat ini.") })
         .with_state(state)
@@ -64,7 +79,16 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(central)).with_graceful_shutdown(shutdown).await
+    serve_with(central, listener, Options::default(), shutdown).await
+}
+
+pub async fn serve_with(
+    central: Central,
+    listener: tokio::net::TcpListener,
+    options: Options,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router_with(central, options)).with_graceful_shutdown(shutdown).await
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
@@ -190,4 +214,33 @@ async fn changes_page(
     let Query(q) = query.map_err(|e| Error::new(Code::BadRequest, format!("Parameter tidak sah (after, limit: angka): {e}")))?;
     let central = state.central.clone();
     Ok(Json(blocking(move || changes::page(&central, &device.office, q.after.unwrap_or(0), q.limit)).await?))
+}
+
+#[derive(Deserialize)]
+struct SummariesQuery {
+    office: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// Every office's daily summaries, for the kabupaten's reports: `Authorization: Bearer <reports token>`.
+async fn summaries_list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: std::result::Result<Query<SummariesQuery>, QueryRejection>,
+) -> Result<Json<serde_json::Value>> {
+    let Some(token) = &state.reports_token else {
+        return Err(Error::new(
+            Code::NotFound,
+            "Ringkasan harian tidak dibuka di server pusat ini: jalankan `loket-central serve --reports-token-file BERKAS` (atau LOKET_CENTRAL_REPORTS_TOKEN).",
+        ));
+    };
+    if !token.admits(headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok())) {
+        return Err(Error::new(Code::Unauthenticated, "Token laporan tidak ada atau salah (Authorization: Bearer TOKEN)."));
+    }
+    let Query(q) = query.map_err(|e| Error::new(Code::BadRequest, format!("Parameter tidak sah (office, from, to): {e}")))?;
+    let filter = summaries::filter(q.office.as_deref(), q.from.as_deref(), q.to.as_deref())?;
+    let central = state.central.clone();
+    let list = blocking(move || summaries::list(&central, &filter)).await?;
+    Ok(Json(serde_json::json!({ "summaries": list })))
 }

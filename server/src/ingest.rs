@@ -7,7 +7,7 @@ use crate::{verify, Central};
 use chrono::{DateTime, Duration, Utc};
 use loket_contract::biodata::Biodata;
 use loket_contract::wire::{
-    self, ApplicantBody, ApplicationBody, Batch, BatchResult, BlankEventBody, ComplaintEventBody, IssuanceEventBody, Outcome, RecordResult, RecordingBody,
+    self, ApplicantBody, ApplicationBody, Batch, BatchResult, BlankEventBody, ComplaintEventBody, DailySummaryBody, IssuanceEventBody, Outcome, RecordResult, RecordingBody,
     WireRecord,
 };
 
@@ -28,6 +28,8 @@ struct Prepared {
     issuance: Option<IssuanceEventBody>,
     /// For a valid complaint step: the event, stored in `complaint_event` too.
     complaint: Option<ComplaintEventBody>,
+    /// For a valid summary of a closed day: the summary, kept in `daily_summary` unless a later one is.
+    summary: Option<DailySummaryBody>,
 }
 
 fn malformed(message: String) -> Error {
@@ -77,6 +79,7 @@ fn prepare(record: WireRecord, now: DateTime<Utc>) -> Prepared {
     let mut blank = None;
     let mut issuance = None;
     let mut complaint = None;
+    let mut summary = None;
     let invalid = if record.created_at > now + Duration::minutes(FUTURE_TOLERANCE_MINUTES) {
         Some(format!(
             "waktu di masa depan: dibuat {} sedangkan jam server pusat {}",
@@ -99,10 +102,11 @@ fn prepare(record: WireRecord, now: DateTime<Utc>) -> Prepared {
             "blank_event" => checked_event(&record.body, now, check_blank_event, &mut blank).and_then(bad),
             "issuance_event" => checked_event(&record.body, now, check_issuance_event, &mut issuance).and_then(bad),
             "complaint_event" => checked_event(&record.body, now, check_complaint_event, &mut complaint).and_then(bad),
+            "daily_summary" => checked_event(&record.body, now, check_daily_summary, &mut summary).and_then(bad),
             other => Some(format!("jenis rekaman '{other}' tidak dikenal")),
         }
     };
-    Prepared { record, hash, invalid, recording, blank, issuance, complaint }
+    Prepared { record, hash, invalid, recording, blank, issuance, complaint, summary }
 }
 
 /// An event body that decodes and passes `check` goes into `keep`; otherwise, why not.
@@ -275,6 +279,37 @@ fn check_complaint_event(b: &ComplaintEventBody, now: DateTime<Utc>) -> std::res
     Ok(())
 }
 
+/// What a day's summary must be for central to keep it: a day from 2000 on and not after central's
+/// tomorrow (an office east of central may already be a day ahead), a generation time not ahead of
+/// central's clock, at most `MAX_SUMMARY_FIGURES` figures, each with a section and a label of 1 to
+/// 100 letters and a finite value.
+fn check_daily_summary(b: &DailySummaryBody, now: DateTime<Utc>) -> std::result::Result<(), String> {
+    let earliest = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("a valid date");
+    let latest = now.date_naive() + Duration::days(1);
+    if b.day < earliest {
+        return Err(format!("tanggal ringkasan {} sebelum tahun 2000", b.day));
+    }
+    if b.day > latest {
+        return Err(format!("tanggal ringkasan {} di masa depan (tanggal server pusat {})", b.day, now.date_naive()));
+    }
+    not_ahead(b.generated_at, now)?;
+    if b.figures.len() > wire::MAX_SUMMARY_FIGURES {
+        return Err(format!("ringkasan berisi {} angka; paling banyak {}", b.figures.len(), wire::MAX_SUMMARY_FIGURES));
+    }
+    for (i, f) in b.figures.iter().enumerate() {
+        let n = i + 1;
+        for (name, v) in [("bagian", &f.section), ("label", &f.label)] {
+            if v.trim().is_empty() || v.chars().count() > 100 {
+                return Err(format!("angka ke-{n}: {name} kosong atau lebih dari 100 huruf"));
+            }
+        }
+        if !f.value.is_finite() {
+            return Err(format!("angka ke-{n} ({} · {}): nilai bukan bilangan terhingga", f.section, f.label));
+        }
+    }
+    Ok(())
+}
+
 /// Stores what is new, answers every record, advances the device's contiguous seq, verifies new
 /// recordings and keeps the batch's audit head (`anchor`); commits before it returns.
 pub fn ingest(central: &Central, device: &DeviceRow, batch: Batch) -> Result<BatchResult> {
@@ -342,6 +377,10 @@ fn answer(tx: &mut dyn Tx, device: &DeviceRow, p: &Prepared, now: DateTime<Utc>)
             }
             if let Some(b) = &p.complaint {
                 tx.insert_complaint_event(&ComplaintEventRow { office: &r.office, record_id: &r.id, event: b })?;
+            }
+            if let Some(b) = &p.summary {
+                // An older summary of the same day (a late re-send) is stored as a record only.
+                tx.upsert_daily_summary(&r.office, &r.id, b)?;
             }
             Ok((Outcome::Accepted, None))
         }

@@ -2,7 +2,8 @@
 //! recordings are checked against the population registry (`verify`, `registry`), and what central
 //! decided flows back to each office by a cursor (`changes`, `appointments`). Devices enroll once
 //! and authenticate every request (`devices`); each batch carries the office's audit head, kept
-//! as its anchor (`anchor`). Storage is SQLite or PostgreSQL behind one trait.
+//! as its anchor (`anchor`). Each office's closed days arrive as summaries (`summaries`). Storage is
+//! SQLite or PostgreSQL behind one trait.
 
 pub mod anchor;
 pub mod appointments;
@@ -14,6 +15,7 @@ pub mod ingest;
 pub mod registry;
 pub mod status;
 pub mod storage;
+pub mod summaries;
 pub mod verify;
 
 pub use error::{Code, Error, Result};

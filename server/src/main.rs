@@ -4,7 +4,7 @@
 use clap::{Parser, Subcommand};
 use loket_central::storage::Target;
 use loket_central::verify::Verdict;
-use loket_central::{appointments, devices, registry, status, verify, Central};
+use loket_central::{appointments, devices, registry, status, summaries, verify, Central};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,6 +28,10 @@ enum Command {
     Serve {
         #[arg(long, default_value = "127.0.0.1:8480")]
         listen: String,
+        /// A file whose first line is the token that opens GET /api/v1/summaries (or set
+        /// LOKET_CENTRAL_REPORTS_TOKEN); without one that address answers 404.
+        #[arg(long, value_name = "PATH")]
+        reports_token_file: Option<PathBuf>,
     },
     /// Office devices: enrollment tokens, list, revoke.
     Device {
@@ -53,6 +57,20 @@ enum Command {
     Appointment {
         #[command(subcommand)]
         command: AppointmentCommand,
+    },
+    /// Every office's daily summaries (what each closed day's report said), one line per office and day.
+    Summaries {
+        #[arg(long)]
+        office: Option<String>,
+        /// The first day, YYYY-MM-DD.
+        #[arg(long)]
+        from: Option<String>,
+        /// The last day (inclusive), YYYY-MM-DD.
+        #[arg(long)]
+        to: Option<String>,
+        /// CSV with a header instead of lines.
+        #[arg(long)]
+        csv: bool,
     },
     /// Records per office and outcome, recording statuses, devices and their contiguous seq, blank cards, card hand-overs and Suket per office.
     Status {
@@ -146,7 +164,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
     let central = Central::open(&target(&cli))?;
     match cli.command {
-        Command::Serve { listen } => serve(central, &listen)?,
+        Command::Serve { listen, reports_token_file } => {
+            let reports_token = summaries::ReportsToken::configured(reports_token_file.as_deref(), std::env::var("LOKET_CENTRAL_REPORTS_TOKEN").ok())?;
+            serve(central, &listen, loket_central::http::Options { reports_token })?
+        }
         Command::Device { command } => match command {
             DeviceCommand::Add { office, name } => {
                 let token = devices::add(&central, &office, &name)?;
@@ -205,6 +226,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("Janji temu {} ({}) dibatalkan.", a.booking_code, a.slot);
             }
         },
+        Command::Summaries { office, from, to, csv } => {
+            let filter = summaries::filter(office.as_deref(), from.as_deref(), to.as_deref())?;
+            let list = summaries::list(&central, &filter)?;
+            print!("{}", if csv { summaries::csv(&list)? } else { summaries::render(&list) });
+        }
         Command::Status { office } => {
             let office = office.map(|o| loket_central::office_code(&o)).transpose()?;
             print!("{}", status::render(&status::summary(&central)?, office.as_deref()));
@@ -213,7 +239,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn serve(central: Central, listen: &str) -> anyhow::Result<()> {
+fn serve(central: Central, listen: &str, options: loket_central::http::Options) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| anyhow::anyhow!("{listen}: {e}"))?;
@@ -221,8 +247,8 @@ fn serve(central: Central, listen: &str) -> anyhow::Result<()> {
         // The first line on stdout, so a script or a test can start us on port 0 and read the port.
         println!("listening on http://{addr}");
         std::io::stdout().flush()?;
-        tracing::info!(%addr, storage = %central.store.describe(), "loket-central serving");
-        loket_central::http::serve(central, listener, shutdown_signal()).await?;
+        tracing::info!(%addr, storage = %central.store.describe(), reports = options.reports_token.is_some(), "loket-central serving");
+        loket_central::http::serve_with(central, listener, options, shutdown_signal()).await?;
         tracing::info!("stopped");
         Ok(())
     })

@@ -96,18 +96,33 @@ pub fn keep_day(app: &App, caller: &Caller) {
     });
     let result = made.and_then(|(day, by, report)| {
         let json = serde_json::to_string(&report).map_err(Error::internal)?;
+        let summary = day_summary(day, now, &report);
         app.store.write(move |tx| {
             tx.execute(
                 "INSERT INTO daily_report (day, generated_at, generated_by, report) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (day) DO UPDATE SET generated_at = excluded.generated_at, generated_by = excluded.generated_by, report = excluded.report",
                 params![day.to_string(), to_db(now), by, json],
             )?;
+            // Its compact summary goes to central with it: the kabupaten sees every kecamatan's day.
+            crate::sync::enqueue(tx, now, &uuid::Uuid::now_v7().to_string(), "daily_summary", &summary)?;
             Ok(())
         })
     });
     if let Err(e) = result {
         tracing::warn!(error = %e.message, "the day's report was not kept");
     }
+}
+
+/// The `daily_summary` outbox payload of a kept day: every section's figures that are numbers.
+fn day_summary(day: NaiveDate, generated_at: DateTime<Utc>, report: &Report) -> serde_json::Value {
+    let figures: Vec<serde_json::Value> = report
+        .sections
+        .iter()
+        .flat_map(|s| {
+            s.figures.iter().filter_map(|f| f.value.value().filter(|v| v.is_finite()).map(|v| serde_json::json!({"section": s.id, "label": f.label, "value": v})))
+        })
+        .collect();
+    serde_json::json!({"day": day.to_string(), "generated_at": to_db(generated_at), "figures": figures})
 }
 
 /// A day (`from` = `to`) or a range of at most 366 office-local days.

@@ -79,7 +79,8 @@ pub fn status(app: &App) -> Result<SyncStatus> {
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema, TS)]
 pub struct QuarantinedRecord {
     pub seq: i64,
-    /// `applicant`, `application`, `recording`, `blank_event`, `issuance_event`, `complaint_event`.
+    /// `applicant`, `application`, `recording`, `blank_event`, `issuance_event`, `complaint_event`,
+    /// `daily_summary`.
     pub kind: String,
     /// What a person recognises: name and NIK, or the application number.
     pub label: String,
@@ -117,6 +118,7 @@ fn label(kind: &str, payload: &Value) -> String {
             }
         }
         "complaint_event" => format!("Pengaduan {} · {} · {}", s(&payload["number"]), s(&payload["event"]), s(&payload["state"])),
+        "daily_summary" => format!("Ringkasan laporan harian {}", s(&payload["day"])),
         other => other.to_string(),
     }
 }

@@ -1,7 +1,7 @@
 //! The outbox: every change the central server must learn about, written in the same transaction
 //! as the change. The uploader reads it in `seq` order and turns each row into a wire record.
 
-use super::wire::{self, ApplicantBody, ApplicationBody, BiometricBody, BlankEventBody, ComplaintEventBody, IssuanceEventBody, RecordingBody, WireRecord};
+use super::wire::{self, ApplicantBody, ApplicationBody, BiometricBody, BlankEventBody, ComplaintEventBody, DailySummaryBody, IssuanceEventBody, RecordingBody, SummaryFigure, WireRecord};
 use crate::clock::to_db;
 use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
@@ -96,6 +96,7 @@ pub fn to_wire(conn: &Connection, office: &str, prev_seq: i64, row: &OutboxRow) 
         "blank_event" => wire::encode_body(&blank_event_body(&row.record_id, &payload)?),
         "issuance_event" => wire::encode_body(&issuance_event_body(&row.record_id, &payload)?),
         "complaint_event" => wire::encode_body(&complaint_event_body(&row.record_id, &payload)?),
+        "daily_summary" => wire::encode_body(&daily_summary_body(&payload)?),
         other => return Err(Error::internal(format!("outbox kind {other} has no wire form"))),
     };
     Ok(WireRecord {
@@ -204,4 +205,24 @@ fn complaint_event_body(event_id: &str, payload: &Value) -> Result<ComplaintEven
         level: text(payload, "level")?,
         note: opt_text(payload, "note"),
     })
+}
+
+/// A closed day's summary (written by `reports::keep_day`). A day that is not `YYYY-MM-DD` or a
+/// figure without a number makes the row unsendable rather than travel without it.
+fn daily_summary_body(payload: &Value) -> Result<DailySummaryBody> {
+    let d = text(payload, "day")?;
+    let day = chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|e| Error::internal(format!("day {d}: {e}")))?;
+    let figures = field(payload, "figures")?
+        .as_array()
+        .ok_or_else(|| Error::internal("daily_summary figures is not a list"))?
+        .iter()
+        .map(|f| {
+            Ok(SummaryFigure {
+                section: text(f, "section")?,
+                label: text(f, "label")?,
+                value: field(f, "value")?.as_f64().ok_or_else(|| Error::internal("daily_summary figure without a number"))?,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(DailySummaryBody { day, generated_at: crate::clock::from_db(&text(payload, "generated_at")?), figures })
 }

@@ -187,6 +187,25 @@ pub type IssuanceEventRow<'a> = EventRow<'a, loket_contract::wire::IssuanceEvent
 /// A `complaint_event` record's step of a complaint.
 pub type ComplaintEventRow<'a> = EventRow<'a, loket_contract::wire::ComplaintEventBody>;
 
+/// One office's summary of one closed day, as central keeps it (the latest generated).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DailySummary {
+    pub office: String,
+    pub day: NaiveDate,
+    pub generated_at: DateTime<Utc>,
+    /// The record it came in.
+    pub record_id: String,
+    pub figures: Vec<loket_contract::wire::SummaryFigure>,
+}
+
+/// Which summaries `Tx::daily_summaries` lists: any of office, first and last day (inclusive).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SummaryFilter {
+    pub office: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
 /// Per office: its complaints as their latest events tell them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ComplaintTally {
@@ -321,6 +340,13 @@ pub trait Tx {
     fn insert_complaint_event(&mut self, event: &ComplaintEventRow) -> Result<bool>;
     /// Per office: complaints received, resolved, rejected, open and overdue on `today`.
     fn complaint_tally(&mut self, today: NaiveDate) -> Result<Vec<ComplaintTally>>;
+
+    // Daily summaries.
+    /// Stores the office's summary of its day unless one generated at the same time or later is
+    /// already there; true when stored.
+    fn upsert_daily_summary(&mut self, office: &str, record_id: &str, summary: &loket_contract::wire::DailySummaryBody) -> Result<bool>;
+    /// By office, then day.
+    fn daily_summaries(&mut self, filter: &SummaryFilter) -> Result<Vec<DailySummary>>;
 
     // Reading for `status` and tests.
     fn record_counts(&mut self) -> Result<Vec<RecordCount>>;

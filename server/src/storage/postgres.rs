@@ -4,8 +4,8 @@
 //! a time (see the module comment in `storage`).
 
 use super::{
-    AppointmentRow, BlankEventCount, BlankEventRow, ComplaintEventRow, ComplaintTally, DeviceRow, IssuanceEventRow, NewRecord, Person, RecordCount, RecordingState, Storage,
-    SuketInForce, TokenRow, Tx,
+    AppointmentRow, BlankEventCount, BlankEventRow, ComplaintEventRow, ComplaintTally, DailySummary, DeviceRow, IssuanceEventRow, NewRecord, Person, RecordCount, RecordingState, Storage,
+    SuketInForce, SummaryFilter, TokenRow, Tx,
 };
 use super::AuditAnchorRow;
 use crate::error::{Code, Error, Result};
@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/postgres/0003_issuance_event.sql"),
     include_str!("migrations/postgres/0004_complaint_event.sql"),
     include_str!("migrations/postgres/0005_audit_anchor.sql"),
+    include_str!("migrations/postgres/0006_daily_summary.sql"),
 ];
 /// The advisory lock key every writer takes ("LKCE" in ASCII).
 const WRITE_LOCK: i64 = 0x4C4B_4345;
@@ -636,6 +637,37 @@ impl Tx for PgTx<'_, '_> {
             .iter()
             .map(|r| ComplaintTally { office: r.get(0), received: r.get(1), resolved: r.get(2), rejected: r.get(3), open: r.get(4), overdue: r.get(5) })
             .collect())
+    }
+
+    fn upsert_daily_summary(&mut self, office: &str, record_id: &str, b: &loket_contract::wire::DailySummaryBody) -> Result<bool> {
+        let figures = serde_json::to_string(&b.figures).map_err(Error::internal)?;
+        let n = self.execute(
+            "INSERT INTO daily_summary (office, day, generated_at, record_id, figures) VALUES ($1, $2, $3, $4, CAST($5::text AS jsonb))
+             ON CONFLICT (office, day) DO UPDATE SET generated_at = excluded.generated_at, record_id = excluded.record_id, figures = excluded.figures
+             WHERE daily_summary.generated_at < excluded.generated_at",
+            &[&office, &b.day, &b.generated_at, &record_id, &figures],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn daily_summaries(&mut self, f: &SummaryFilter) -> Result<Vec<DailySummary>> {
+        let rows = self.query(
+            "SELECT office, day, generated_at, record_id, figures::text FROM daily_summary
+             WHERE ($1::text IS NULL OR office = $1) AND ($2::date IS NULL OR day >= $2) AND ($3::date IS NULL OR day <= $3)
+             ORDER BY office, day",
+            &[&f.office, &f.from, &f.to],
+        )?;
+        rows.iter()
+            .map(|r| {
+                Ok(DailySummary {
+                    office: r.get(0),
+                    day: r.get(1),
+                    generated_at: r.get(2),
+                    record_id: r.get(3),
+                    figures: serde_json::from_str(&r.get::<_, String>(4)).map_err(Error::storage)?,
+                })
+            })
+            .collect()
     }
 
     fn record_counts(&mut self) -> Result<Vec<RecordCount>> {

@@ -3,8 +3,8 @@
 //! and a few reader connections so authentication and pulls do not wait behind a large batch.
 
 use super::{
-    AppointmentRow, BlankEventCount, BlankEventRow, ComplaintEventRow, ComplaintTally, DeviceRow, IssuanceEventRow, NewRecord, Person, RecordCount, RecordingState, Storage,
-    SuketInForce, TokenRow, Tx,
+    AppointmentRow, BlankEventCount, BlankEventRow, ComplaintEventRow, ComplaintTally, DailySummary, DeviceRow, IssuanceEventRow, NewRecord, Person, RecordCount, RecordingState, Storage,
+    SuketInForce, SummaryFilter, TokenRow, Tx,
 };
 use super::AuditAnchorRow;
 use crate::error::{Code, Error, Result};
@@ -23,6 +23,7 @@ const SCHEMA: Schema = Schema { application_id: APPLICATION_ID, migrations: &[
     include_str!("migrations/sqlite/0003_issuance_event.sql"),
     include_str!("migrations/sqlite/0004_complaint_event.sql"),
     include_str!("migrations/sqlite/0005_audit_anchor.sql"),
+    include_str!("migrations/sqlite/0006_daily_summary.sql"),
 ] };
 const MAX_IDLE_READERS: usize = 4;
 
@@ -565,6 +566,43 @@ impl Tx for SqliteTx<'_> {
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
+    }
+
+    fn upsert_daily_summary(&mut self, office: &str, record_id: &str, b: &loket_contract::wire::DailySummaryBody) -> Result<bool> {
+        let figures = serde_json::to_string(&b.figures).map_err(Error::internal)?;
+        // `to_db` times are fixed-width UTC text, so they compare as the times do.
+        let n = self
+            .0
+            .prepare_cached(
+                "INSERT INTO daily_summary (office, day, generated_at, record_id, figures) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (office, day) DO UPDATE SET generated_at = excluded.generated_at, record_id = excluded.record_id, figures = excluded.figures
+                 WHERE daily_summary.generated_at < excluded.generated_at",
+            )?
+            .execute(params![office, b.day.format("%Y-%m-%d").to_string(), to_db(b.generated_at), record_id, figures])?;
+        Ok(n == 1)
+    }
+
+    fn daily_summaries(&mut self, f: &SummaryFilter) -> Result<Vec<DailySummary>> {
+        let day = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
+        let mut stmt = self.0.prepare_cached(
+            "SELECT office, day, generated_at, record_id, figures FROM daily_summary
+             WHERE (?1 IS NULL OR office = ?1) AND (?2 IS NULL OR day >= ?2) AND (?3 IS NULL OR day <= ?3)
+             ORDER BY office, day",
+        )?;
+        let rows: Vec<(String, String, String, String, String)> = stmt
+            .query_map(params![f.office, day(f.from), day(f.to)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        rows.into_iter()
+            .map(|(office, day, generated_at, record_id, figures)| {
+                Ok(DailySummary {
+                    office,
+                    day: NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(Error::storage)?,
+                    generated_at: time(generated_at),
+                    record_id,
+                    figures: serde_json::from_str(&figures).map_err(Error::storage)?,
+                })
+            })
+            .collect()
     }
 
     fn record_counts(&mut self) -> Result<Vec<RecordCount>> {

@@ -921,7 +921,8 @@ export type QuarantineRequest = { seq: bigint, };
 
 export type QuarantinedRecord = { seq: bigint, 
 /**
- * `applicant`, `application`, `recording`, `blank_event`, `issuance_event`, `complaint_event`.
+ * `applicant`, `application`, `recording`, `blank_event`, `issuance_event`, `complaint_event`,
+ * `daily_summary`.
  */
 kind: string, 
 /**
