@@ -297,14 +297,16 @@ fn the_dashboard_counts_today_so_far_and_raises_the_alerts() {
     let hours: Vec<String> = serde_json::from_value(dash["arrivals_hours"].clone()).unwrap();
     let at8 = hours.iter().position(|h| h == "08").unwrap();
     assert_eq!(dash["arrivals"][at8], 5);
-    assert!(dash["alerts"].as_array().unwrap().iter().any(|x| x.as_str().unwrap().contains("menunggu 35 menit")), "{dash}");
+    let wait = dash["alerts"].as_array().unwrap().iter().find(|x| x["kind"] == "wait").expect("the long-wait alert").clone();
+    assert_eq!(wait["level"], "amber");
+    assert!(wait["text"].as_str().unwrap().contains("menunggu 35 menit"), "{dash}");
     assert_eq!(d.o.call(&d.token("kasih"), "dashboard.today", json!({})).unwrap_err().code, ErrorCode::Forbidden);
     // Served: the alert goes.
     d.o.call(&d.token("kasih"), "queue.call_next", json!({})).unwrap();
     let dash = d.o.call(&d.token("sari"), "dashboard.today", json!({})).unwrap();
     assert_eq!(dash["waiting"], 1, "called still counts as waiting to be served");
     assert!(dash["services"][0]["longest_wait_minutes"].is_null(), "nobody is waiting in line any more");
-    assert!(!dash["alerts"].as_array().unwrap().iter().any(|x| x.as_str().unwrap().contains("menunggu 35 menit")));
+    assert!(!dash["alerts"].as_array().unwrap().iter().any(|x| x["kind"] == "wait"));
 }
 
 #[test]
@@ -344,7 +346,7 @@ fn the_report_counts_complaints_received_resolved_and_overdue() {
     assert!(String::from_utf8_lossy(&csv).contains("Melewati batas waktu;0"));
     let dash = d.o.call(&d.token("sari"), "dashboard.today", json!({})).unwrap();
     assert_eq!(dash["complaints_overdue"], 1);
-    assert!(dash["alerts"][0].as_str().unwrap().contains("pengaduan"), "{dash}");
+    assert_eq!((dash["alerts"][0]["kind"].as_str(), dash["alerts"][0]["level"].as_str()), (Some("complaints"), Some("red")), "{dash}");
 }
 
 #[test]

@@ -26,6 +26,34 @@ pub struct ServiceNow {
     pub taken: u32,
 }
 
+/// How urgent an alert is: red needs the supervisor today, amber soon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertLevel {
+    Red,
+    Amber,
+}
+
+/// What an alert is about (the screen it points to).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertKind {
+    Complaints,
+    Stock,
+    Sync,
+    Wait,
+    Uncollected,
+    Suket,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema, TS)]
+pub struct Alert {
+    pub level: AlertLevel,
+    pub kind: AlertKind,
+    /// In Bahasa Indonesia.
+    pub text: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema, TS)]
 pub struct Dashboard {
     /// The office-local day, `YYYY-MM-DD`.
@@ -50,8 +78,8 @@ pub struct Dashboard {
     pub uncollected: u32,
     pub suket_expiring: u32,
     pub complaints_overdue: u32,
-    /// What needs the supervisor, in Bahasa Indonesia, most urgent first.
-    pub alerts: Vec<String>,
+    /// What needs the supervisor, most urgent first.
+    pub alerts: Vec<Alert>,
 }
 
 fn count(c: &Connection, sql: &str, p: impl rusqlite::Params) -> Result<u32> {
@@ -133,23 +161,26 @@ pub fn today(c: &Connection, now: DateTime<Utc>) -> Result<Dashboard> {
         alerts: Vec::new(),
     };
     let mut alerts = Vec::new();
+    let mut alert = |level, kind, text: String| alerts.push(Alert { level, kind, text });
+    use {AlertKind as K, AlertLevel as L};
     if d.complaints_overdue > 0 {
-        alerts.push(format!("{} pengaduan melewati batas waktu penyelesaian.", d.complaints_overdue));
+        alert(L::Red, K::Complaints, format!("{} pengaduan melewati batas waktu penyelesaian.", d.complaints_overdue));
     }
     if let Some(w) = &stock.warning {
-        alerts.push(w.clone());
+        alert(L::Red, K::Stock, w.clone());
     }
     if let Some(h) = d.sync_oldest_hours.filter(|h| *h >= 24.0) {
-        alerts.push(format!("{} data menunggu dikirim ke pusat; yang terlama sejak {} jam lalu.", d.sync_waiting, h.round() as i64));
+        alert(L::Red, K::Sync, format!("{} data menunggu dikirim ke pusat; yang terlama sejak {} jam lalu.", d.sync_waiting, h.round() as i64));
     }
     if let Some(s) = d.services.iter().find(|s| s.longest_wait_minutes.is_some_and(|m| m >= 30.0)) {
-        alerts.push(format!("Antrean {} ({}): ada yang sudah menunggu {} menit.", s.prefix, s.name, s.longest_wait_minutes.unwrap_or(0.0).round() as i64));
+        let m = s.longest_wait_minutes.unwrap_or(0.0).round() as i64;
+        alert(L::Amber, K::Wait, format!("Antrean {} ({}): ada yang sudah menunggu {m} menit.", s.prefix, s.name));
     }
     if d.uncollected > 0 {
-        alerts.push(format!("{} KTP-el sudah dicetak lebih dari {uncollected_days} hari tetapi belum diambil.", d.uncollected));
+        alert(L::Amber, K::Uncollected, format!("{} KTP-el sudah dicetak lebih dari {uncollected_days} hari tetapi belum diambil.", d.uncollected));
     }
     if d.suket_expiring > 0 {
-        alerts.push(format!("{} Suket habis masa berlakunya dalam {} hari.", d.suket_expiring, crate::suket::EXPIRING_DAYS));
+        alert(L::Amber, K::Suket, format!("{} Suket habis masa berlakunya dalam {} hari.", d.suket_expiring, crate::suket::EXPIRING_DAYS));
     }
     Ok(Dashboard { alerts, ..d })
 }

@@ -140,6 +140,8 @@ pub fn draw(chart: &Chart, canvas: &mut Canvas, x: f32, top: f32, w: f32, h: f32
     let _ = ctx
         .configure_mesh()
         .disable_x_mesh()
+        // No tick marks: the labels stand under their bars and beside the grid lines.
+        .set_all_tick_mark_size(0)
         .y_max_light_lines(0)
         .bold_line_style(RGBColor(220, 220, 220))
         .x_labels(n as usize)

@@ -66,7 +66,8 @@ pub fn section_csv(s: &Section, style: CsvStyle) -> Result<Vec<u8>> {
             w.write_record([f.label.clone() + &unit([&f.value]), style.cell(&f.value)]).map_err(io)?;
         }
         for t in &s.tables {
-            w.write_record([""]).map_err(io)?;
+            // An empty line between tables (a record of no fields).
+            w.write_record(None::<&[u8]>).map_err(io)?;
             w.write_record([t.title.as_str()]).map_err(io)?;
             let header: Vec<String> = t
                 .columns

@@ -73,10 +73,14 @@ pub fn checked(from: NaiveDate, to: NaiveDate, today: NaiveDate, first_day: Naiv
         return Err(Error::field("to", format!("Rentang laporan paling panjang {MAX_DAYS} hari.")));
     }
     if to > today {
-        return Err(Error::field("to", format!("Tanggal {to} belum terjadi: laporan paling jauh sampai hari ini ({today}).")));
+        return Err(Error::field("to", format!(
+            "Tanggal {} belum terjadi: laporan paling jauh sampai hari ini ({}).",
+            crate::setup::date_words(to),
+            crate::setup::date_words(today)
+        )));
     }
     if from < first_day {
-        return Err(Error::field("from", format!("Kantor ini mulai memakai Loket pada {first_day}: tidak ada data sebelum itu.")));
+        return Err(Error::field("from", format!("Kantor ini mulai memakai Loket pada {}: tidak ada data sebelum itu.", crate::setup::date_words(first_day))));
     }
     Ok(Range::new(from, to, offset))
 }

@@ -65,7 +65,7 @@ pub fn build(c: &Connection, r: &Range) -> Result<Section> {
     }
     // Office hours, widened to any hour that had an arrival.
     let first = hours.iter().position(|&n| n > 0).unwrap_or(7).min(7);
-    let last = hours.iter().rposition(|&n| n > 0).unwrap_or(15).max(15);
+    let last = hours.iter().rposition(|&n| n > 0).unwrap_or(16).max(16);
     s.charts.push(Chart {
         id: "arrivals".into(),
         title: "Kedatangan per jam".into(),

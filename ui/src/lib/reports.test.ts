@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
-  alertTone,
   csvRequest,
   daysBetween,
   errorField,
@@ -114,15 +113,6 @@ describe('file requests', () => {
 });
 
 describe('the dashboard', () => {
-  it('marks the hub’s urgent alerts red and the others amber', () => {
-    expect(alertTone('2 pengaduan melewati batas waktu penyelesaian.')).toBe('red');
-    expect(alertTone('Sisa blangko 3 lembar, di bawah batas 50 lembar: ajukan permintaan ke kabupaten.')).toBe('red');
-    expect(alertTone('12 data menunggu dikirim ke pusat; yang terlama sejak 30 jam lalu.')).toBe('red');
-    expect(alertTone('Antrean A (Perekaman KTP-el): ada yang sudah menunggu 42 menit.')).toBe('amber');
-    expect(alertTone('3 KTP-el sudah dicetak lebih dari 30 hari tetapi belum diambil.')).toBe('amber');
-    expect(alertTone('1 Suket habis masa berlakunya dalam 14 hari.')).toBe('amber');
-  });
-
   it('colours the sync backlog and the longest wait by age', () => {
     expect(syncTone(0, null)).toBeNull();
     expect(syncTone(3, 0.2)).toBeNull();

@@ -128,17 +128,6 @@ export function keepSection(current: string, offered: readonly SectionInfo[]): s
   return offered.some((s) => s.id === current) ? current : (offered[0]?.id ?? '');
 }
 
-export type AlertTone = 'red' | 'amber';
-
-/**
- * The tone of one of the dashboard's alerts (the hub sends text only, most urgent first): overdue
- * complaints, blanks running out and data stuck on the way to central are red; a long wait, cards
- * not collected and Suket about to end are amber.
- */
-export function alertTone(text: string): AlertTone {
-  return /pengaduan|blangko|pusat/i.test(text) ? 'red' : 'amber';
-}
-
 /** The tone of a dashboard tile: red or amber when its figure needs the supervisor, otherwise none. */
 export type TileTone = 'red' | 'amber' | null;
 
