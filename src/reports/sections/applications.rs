@@ -13,17 +13,23 @@ pub fn build(c: &Connection, r: &Range) -> Result<Section> {
     // Per kind: applications opened, files complete, files returned in the range.
     let mut rows = Vec::new();
     let (mut opened_all, mut complete_all, mut returned_all) = (0i64, 0i64, 0i64);
-    let mut stmt = c.prepare_cached(
-        "SELECT a.kind,
-                SUM(a.created_at >= ?1 AND a.created_at < ?2),
-                (SELECT COUNT(DISTINCT e.application_id) FROM application_event e JOIN application b ON b.id = e.application_id
-                   WHERE b.kind = a.kind AND e.status = 'ready_to_record' AND e.at >= ?1 AND e.at < ?2),
-                (SELECT COUNT(*) FROM application_event e JOIN application b ON b.id = e.application_id
-                   WHERE b.kind = a.kind AND e.status = 'returned' AND e.at >= ?1 AND e.at < ?2)
-         FROM application a GROUP BY a.kind",
-    )?;
-    let counts: Vec<(String, i64, i64, i64)> =
-        stmt.query_map(params![r.start, r.end], |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?, x.get(3)?)))?.collect::<rusqlite::Result<_>>()?;
+    // Per kind: opened in the range, found complete in the range, returned in the range.
+    let grouped = |sql: &str| -> Result<Vec<(String, i64)>> {
+        Ok(c.prepare_cached(sql)?.query_map(params![r.start, r.end], |x| Ok((x.get(0)?, x.get(1)?)))?.collect::<rusqlite::Result<_>>()?)
+    };
+    let opened = grouped("SELECT kind, COUNT(*) FROM application WHERE created_at >= ?1 AND created_at < ?2 GROUP BY kind")?;
+    let decided = |status: &str, count: &str| {
+        grouped(&format!(
+            "SELECT b.kind, {count} FROM application_event e JOIN application b ON b.id = e.application_id
+             WHERE e.at >= ?1 AND e.at < ?2 AND e.status = '{status}' GROUP BY b.kind"
+        ))
+    };
+    let (complete, returned) = (decided("ready_to_record", "COUNT(DISTINCT e.application_id)")?, decided("returned", "COUNT(*)")?);
+    let of = |v: &[(String, i64)], kind: ApplicationKind| v.iter().filter(|(k, _)| ApplicationKind::parse(k) == kind).map(|(_, n)| n).sum::<i64>();
+    let counts: Vec<(String, i64, i64, i64)> = [ApplicationKind::New, ApplicationKind::Lost, ApplicationKind::Damaged, ApplicationKind::DataChange, ApplicationKind::MovedIn]
+        .into_iter()
+        .map(|k| (k.as_str().to_string(), of(&opened, k), of(&complete, k), of(&returned, k)))
+        .collect();
     for kind in [ApplicationKind::New, ApplicationKind::Lost, ApplicationKind::Damaged, ApplicationKind::DataChange, ApplicationKind::MovedIn] {
         let (opened, complete, returned) =
             counts.iter().find(|(k, ..)| ApplicationKind::parse(k) == kind).map_or((0, 0, 0), |(_, o, c, r)| (*o, *c, *r));

@@ -56,14 +56,19 @@ pub fn build(c: &Connection, r: &Range) -> Result<Section> {
     let holidays = crate::calendar::holidays(c)?;
     let measured: Vec<Vec<(String, f64)>> = vec![
         // From the application's creation to its first decision: complete or returned.
+        // (only applications with a decision in the range can have their first one there)
         cases(c, "SELECT a.number, a.created_at, MIN(e.at) FROM application a JOIN application_event e ON e.application_id = a.id
-                  WHERE e.status IN ('ready_to_record', 'returned') GROUP BY a.id HAVING MIN(e.at) >= ?1 AND MIN(e.at) < ?2", r, minutes)?,
+                  WHERE e.status IN ('ready_to_record', 'returned')
+                    AND a.id IN (SELECT application_id FROM application_event WHERE at >= ?1 AND at < ?2 AND status IN ('ready_to_record', 'returned'))
+                  GROUP BY a.id HAVING MIN(e.at) >= ?1 AND MIN(e.at) < ?2", r, minutes)?,
         cases(c, "SELECT r.receipt_number, r.started_at, r.finished_at FROM recording r
                   WHERE r.status NOT IN ('in_progress', 'cancelled') AND r.finished_at >= ?1 AND r.finished_at < ?2", r, minutes)?,
         cases(c, "SELECT r.receipt_number, r.finished_at, (SELECT MIN(o.delivered_at) FROM outbox o WHERE o.kind = 'recording' AND o.record_id = r.id)
                   FROM recording r WHERE r.status NOT IN ('in_progress', 'cancelled') AND r.finished_at >= ?1 AND r.finished_at < ?2", r, minutes)?,
         cases(c, "SELECT r.receipt_number, r.status_at, MIN(j.finished_at) FROM print_job j JOIN recording r ON r.id = j.recording_id
-                  WHERE j.state = 'done' AND r.status_at IS NOT NULL GROUP BY r.id HAVING MIN(j.finished_at) >= ?1 AND MIN(j.finished_at) < ?2", r, minutes)?,
+                  WHERE j.state = 'done' AND r.status_at IS NOT NULL
+                    AND r.id IN (SELECT recording_id FROM print_job WHERE state = 'done' AND finished_at >= ?1 AND finished_at < ?2)
+                  GROUP BY r.id HAVING MIN(j.finished_at) >= ?1 AND MIN(j.finished_at) < ?2", r, minutes)?,
         cases(c, "SELECT t.number || ' (' || t.day || ')', t.started_at, t.finished_at FROM ticket t JOIN service v ON v.id = t.service_id
                   WHERE v.kind = 'pickup' AND t.status = 'done' AND t.finished_at >= ?1 AND t.finished_at < ?2", r, minutes)?,
         cases(c, "SELECT r.receipt_number, t.issued_at, r.finished_at FROM recording r JOIN application a ON a.id = r.application_id
