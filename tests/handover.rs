@@ -169,6 +169,9 @@ fn the_lookup_says_where_each_card_is() {
     // Print operators do not hand cards over.
     let e = k.o.call(&k.o.login("pono", PASSWORD), "handover.lookup", json!({"query": "RUDI"})).unwrap_err();
     assert_eq!(e.code, ErrorCode::Forbidden);
+    // The supervisor's print queue: 0 in the queue and 1 spoiled, waiting for a blank; 2 printed.
+    let dash = k.o.call(&k.o.login("sari", PASSWORD), "dashboard.today", json!({})).unwrap();
+    assert_eq!((dash["print_queue"].as_i64(), dash["printed"].as_i64()), (Some(2), Some(1)), "{dash}");
 }
 
 #[test]
@@ -334,6 +337,9 @@ fn a_new_card_supersedes_the_one_handed_over_before() {
         ("KTP-0111".to_string(), "live".to_string(), None),
     ]);
     assert_eq!(k.count("SELECT COUNT(*) FROM handover WHERE nik = '6101091708050001' AND state = 'live'"), 1, "one live card per NIK");
+    // Each recording's card columns follow its latest card.
+    assert_eq!(k.count("SELECT COUNT(*) FROM recording WHERE card_printed_at IS NOT NULL AND card_handed_over = 1"), 2);
+    assert_eq!(k.count("SELECT COUNT(*) FROM recording r WHERE card_printed_at <> (SELECT MAX(finished_at) FROM print_job j WHERE j.recording_id = r.id AND j.state = 'done')"), 0);
 }
 
 #[test]
@@ -371,6 +377,13 @@ fn cards_nobody_collected_are_listed_oldest_first_with_the_number_to_call() {
     assert_eq!(k.o.call(&sup, "handover.settings_save", json!({"uncollected_days": 7})).unwrap()["uncollected_days"], 7);
     assert_eq!(names(&list(None)), ["SITI AMINAH", "AGUS SALIM"]);
     assert_eq!(k.o.call(&sup, "handover.settings_get", json!({})).unwrap()["uncollected_days"], 7);
+    // The supervisor's home counts the same cards from the recordings' card columns.
+    let dash = k.o.call(&sup, "dashboard.today", json!({})).unwrap();
+    assert_eq!(dash["uncollected"], 2, "{dash}");
+    assert_eq!(dash["print_queue"], 0, "all three printed");
+    let truth = k.count("SELECT COUNT(*) FROM recording r WHERE r.status = 'print_ready_record'
+        AND NOT EXISTS (SELECT 1 FROM print_job j WHERE j.recording_id = r.id AND j.state = 'done')");
+    assert_eq!(dash["print_queue"].as_i64(), Some(truth));
 }
 
 // ---- Suket ------------------------------------------------------------------------------------

@@ -139,21 +139,14 @@ pub fn today(c: &Connection, now: DateTime<Utc>) -> Result<Dashboard> {
         )?,
         sync_waiting,
         sync_oldest_hours,
-        print_queue: count(
-            c,
-            "SELECT COUNT(*) FROM recording r WHERE r.status = 'print_ready_record'
-             AND NOT EXISTS (SELECT 1 FROM print_job j WHERE j.recording_id = r.id AND j.state = 'done')",
-            [],
-        )?,
+        print_queue: count(c, "SELECT COUNT(*) FROM recording WHERE card_printed_at IS NULL AND status = 'print_ready_record'", [])?,
         printed: count(c, "SELECT COUNT(*) FROM print_job WHERE state = 'done' AND finished_at >= ?1 AND finished_at < ?2", params![range.start, range.end])?,
         blanks_in_stock: stock.counts.in_stock,
         days_of_cover: stock.days_of_cover.map(|d| (d * 10.0).round() / 10.0),
         handed_over: count(c, "SELECT COUNT(*) FROM handover WHERE at >= ?1 AND at < ?2", params![range.start, range.end])?,
         uncollected: count(
             c,
-            "SELECT COUNT(*) FROM print_job j WHERE j.state = 'done' AND j.finished_at <= ?1
-               AND NOT EXISTS (SELECT 1 FROM handover h WHERE h.print_job_id = j.id)
-               AND NOT EXISTS (SELECT 1 FROM print_job n WHERE n.recording_id = j.recording_id AND n.state = 'done' AND n.finished_at > j.finished_at)",
+            "SELECT COUNT(*) FROM recording WHERE card_printed_at IS NOT NULL AND card_handed_over = 0 AND card_printed_at <= ?1",
             [&bound],
         )?,
         suket_expiring: count(c, "SELECT COUNT(*) FROM suket WHERE state = 'valid' AND valid_until BETWEEN ?1 AND ?2", params![today, soon])?,

@@ -354,6 +354,8 @@ fn issue(app: &App, caller: &Caller, req: HandoverRequest) -> Result<HandoverVie
                 req.old_card.map(OldCard::as_str), caller.staff_id, to_db(now)
             ],
         )?;
+        // The card handed over is the recording's latest (`card_state` gives only that one).
+        tx.execute("UPDATE recording SET card_handed_over = 1 WHERE id = ?1", [&c.recording_id])?;
         let to = match &rep {
             None => "pemohon sendiri".to_string(),
             Some(r) => format!("{} ({}, NIK {})", r.name, r.relationship, r.nik),

@@ -179,6 +179,8 @@ pub fn apply(conn: &Connection, at: DateTime<Utc>, job_id: &str, step: &Step, st
         "state": to.as_str(), "serial": j.serial, "receipt_number": j.receipt_number, "message": message,
     }))?;
     if to == JobState::Done {
+        // The recording's latest card: printed now, not handed over yet (the supervisor's counts).
+        conn.execute("UPDATE recording SET card_printed_at = ?2, card_handed_over = 0 WHERE id = ?1", params![j.recording_id, to_db(at)])?;
         // The applicant's timeline and the kiosk: the card is ready to collect.
         conn.execute(
             "INSERT INTO application_event (application_id, at, status, staff_id, note)

@@ -215,6 +215,7 @@ pub fn seed_year(app: &App, year: i32, scale: Scale, staff_id: &str) -> Result<S
                     params![job, rec, s, staff, to_db(t), to_db(t + Duration::minutes(3))],
                 )?;
                 tx.execute("UPDATE blank_card SET state = 'printed', state_at = ?2 WHERE serial = ?1", params![s, to_db(t)])?;
+                tx.execute("UPDATE recording SET card_printed_at = ?2, card_handed_over = 0 WHERE id = ?1", params![rec, to_db(t + Duration::minutes(3))])?;
                 tx.execute(
                     "INSERT INTO blank_event (serial, at, day, kind, from_state, staff_id) VALUES (?1, ?2, ?3, 'printed', 'in_stock', ?4)",
                     params![s, to_db(t), d, staff],
@@ -234,6 +235,7 @@ pub fn seed_year(app: &App, year: i32, scale: Scale, staff_id: &str) -> Result<S
                     "INSERT INTO handover (id, recording_id, print_job_id, nik, collector, signature, staff_id, at) VALUES (?1, ?2, ?3, ?4, 'applicant', x'89504E47', ?5, ?6)",
                     params![uuid::Uuid::now_v7().to_string(), rec, job, nik, staff, to_db(t)],
                 )?;
+                tx.execute("UPDATE recording SET card_handed_over = 1 WHERE id = ?1", [rec])?;
                 made.handovers += 1;
             }
             if complaint {
