@@ -137,8 +137,15 @@ before(async () => {
 });
 
 after(async () => {
-  if (session) await call('DELETE', `/session/${session}`).catch(() => {});
+  // Ending the session closes the window; a window that does not close must not hold the run (the
+  // app is tauri-driver's grandchild, so killing the driver leaves it behind).
+  if (session) await Promise.race([call('DELETE', `/session/${session}`).catch(() => {}), sleep(5000)]);
   driver?.kill();
+  try {
+    execFileSync('pkill', ['-f', desktopBin]);
+  } catch {
+    /* none left */
+  }
 });
 
 test('the desktop window logs in and shows the home screen', async () => {
