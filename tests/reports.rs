@@ -254,6 +254,56 @@ fn a_report_is_refused_for_days_it_cannot_have_and_for_unknown_parts() {
 }
 
 #[test]
+fn the_index_gives_the_hubs_today_in_the_office_zone_and_marks_the_period_only_sections() {
+    // A WIT office (Sentani, Papua, UTC+9): its day starts at 15:00 UTC, whatever the PC's clock says.
+    let o = common::empty_office();
+    o.app.call(None, "setup.initialise", json!({"district_code": "91.03.01", "office_name": "Kantor Distrik Sentani",
+        "admin_username": "admin", "admin_full_name": "Admin Distrik", "admin_password": common::ADMIN_PASSWORD})).unwrap();
+    let today = |o: &Office| o.call(&o.admin(), "reports.index", json!({})).unwrap()["today"].as_str().unwrap().to_string();
+    // 2026-11-23 01:00 UTC is 10:00 WIT.
+    assert_eq!(today(&o), "2026-11-23");
+    o.clock.advance(Duration::hours(14) - Duration::seconds(1));
+    assert_eq!(today(&o), "2026-11-23", "23:59:59 WIT");
+    o.clock.advance(Duration::seconds(1));
+    assert_eq!(today(&o), "2026-11-24", "midnight WIT is 15:00 UTC, still the 23rd in UTC and in WIB");
+    // The report takes the same day: the 24th is today, the 25th not yet.
+    let admin = o.admin();
+    assert!(o.app.file(Some(&admin), "reports.pdf", json!({"from": "2026-11-24", "to": "2026-11-24"})).is_ok());
+    let e = o.app.file(Some(&admin), "reports.pdf", json!({"from": "2026-11-25", "to": "2026-11-25"})).unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("to"), "{e:?}");
+
+    // A WIB office: the same instant is 22:00 on the 23rd.
+    let d = day();
+    let index = d.o.call(&d.token("sari"), "reports.index", json!({})).unwrap();
+    assert_eq!(index["today"], "2026-11-23", "{index}");
+    d.o.clock.advance(Duration::hours(15) + Duration::minutes(15));
+    assert_eq!(d.o.call(&d.token("sari"), "reports.index", json!({})).unwrap()["today"], "2026-11-24", "00:00 WIB");
+
+    // The sections: the period-only ones first (as a period report prints them), each section once.
+    let sections = index["sections"].as_array().unwrap();
+    let ids: Vec<&str> = sections.iter().map(|s| s["id"].as_str().unwrap()).collect();
+    let period_only: Vec<&str> = sections.iter().filter(|s| s["period_only"] == true).map(|s| s["id"].as_str().unwrap()).collect();
+    assert_eq!(period_only, ["comparison", "per_day"], "{index}");
+    assert_eq!(&ids[..2], ["comparison", "per_day"]);
+    assert_eq!(ids.len(), loket::reports::sections::SECTIONS.len() + 2, "{ids:?}");
+    assert!(sections.iter().all(|s| s["title"].as_str().is_some_and(|t| !t.is_empty()) && s["period_only"].is_boolean()), "{index}");
+    // What the index says is what the reports have: every section of a two-day range, and of one day
+    // all but the period-only ones, which are refused under `section`.
+    let sari = d.token("sari");
+    for s in sections {
+        let id = s["id"].as_str().unwrap();
+        let csv = |from: &str, to: &str| d.o.app.file(Some(&sari), "reports.csv", json!({"from": from, "to": to, "section": id}));
+        assert!(csv("2026-11-23", "2026-11-24").is_ok(), "{id} over two days");
+        let one = csv("2026-11-23", "2026-11-23");
+        if s["period_only"] == true {
+            assert_eq!(one.unwrap_err().field.as_deref(), Some("section"), "{id} for one day");
+        } else {
+            assert!(one.is_ok(), "{id} for one day");
+        }
+    }
+}
+
+#[test]
 fn a_period_report_sums_per_day_and_compares_with_the_period_before() {
     let d = day();
     // Tuesday: two more tickets, one served.

@@ -29,13 +29,17 @@ use crate::error::{Error, Result};
 use model::Report;
 use range::Range;
 
+/// The office's today by `now` and the day it was set up, both office-local (its zone).
+fn office_days(c: &Connection, now: DateTime<Utc>) -> Result<(NaiveDate, NaiveDate)> {
+    let offset = crate::setup::require_office(c)?.offset();
+    let created: String = c.query_row("SELECT created_at FROM office WHERE id = 1", [], |r| r.get(0))?;
+    Ok((now.with_timezone(&offset).date_naive(), from_db(&created).with_timezone(&offset).date_naive()))
+}
+
 fn office_range(c: &Connection, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>) -> Result<(Range, crate::setup::Office)> {
     let office = crate::setup::require_office(c)?;
-    let created: String = c.query_row("SELECT created_at FROM office WHERE id = 1", [], |r| r.get(0))?;
-    let offset = office.offset();
-    let first = from_db(&created).with_timezone(&offset).date_naive();
-    let today = now.with_timezone(&offset).date_naive();
-    Ok((range::checked(from, to, today, first, offset)?, office))
+    let (today, first) = office_days(c, now)?;
+    Ok((range::checked(from, to, today, first, office.offset())?, office))
 }
 
 fn staff_name(c: &Connection, caller: &Caller) -> Result<String> {
@@ -140,7 +144,7 @@ pub struct ReportRequest {
 pub struct CsvReportRequest {
     pub from: String,
     pub to: String,
-    /// One of the ids `reports.index` lists (a period report adds `comparison` and `per_day`).
+    /// One of the ids `reports.index` lists (those it marks `period_only` for a range of several days only).
     pub section: String,
     /// `;` (the default, Excel in Indonesian) or `,`.
     #[serde(default)]
@@ -156,6 +160,9 @@ pub struct CsvReportRequest {
 pub struct SectionInfo {
     pub id: String,
     pub title: String,
+    /// Only in a report over several days (the comparison with the period before, the figures per
+    /// day): a one-day report has no such section, and `reports.csv` refuses it for one day.
+    pub period_only: bool,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema, TS)]
@@ -167,17 +174,31 @@ pub struct KeptDay {
 
 #[derive(Debug, Clone, Serialize, JsonSchema, TS)]
 pub struct ReportIndex {
+    /// The hub's today: the office-local day (`2026-11-23`) by the hub's clock in the office's zone
+    /// (WIB, WITA or WIT, from the office setup), whatever the clock and zone of the PC asking. The
+    /// latest day a report may cover.
+    pub today: String,
+    /// Every section a report may have, in the order a period report prints them; those marked
+    /// `period_only` only when the range is longer than one day.
     pub sections: Vec<SectionInfo>,
     /// Days whose report was kept at the close, newest first.
     pub kept: Vec<KeptDay>,
 }
 
-fn index(c: &Connection) -> Result<ReportIndex> {
+fn index(c: &Connection, now: DateTime<Utc>) -> Result<ReportIndex> {
+    let (today, _) = office_days(c, now)?;
     let kept = c
         .prepare("SELECT day, generated_at, generated_by FROM daily_report ORDER BY day DESC LIMIT 400")?
         .query_map([], |r| Ok(KeptDay { day: r.get(0)?, generated_at: r.get(1)?, generated_by: r.get(2)? }))?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(ReportIndex { sections: sections::SECTIONS.iter().map(|(id, t, _)| SectionInfo { id: id.to_string(), title: t.to_string() }).collect(), kept })
+    let info = |period_only: bool| move |(id, title): (&str, &str)| SectionInfo { id: id.to_string(), title: title.to_string(), period_only };
+    let sections = period::SECTIONS
+        .iter()
+        .copied()
+        .map(info(true))
+        .chain(sections::SECTIONS.iter().map(|(id, t, _)| (*id, *t)).map(info(false)))
+        .collect();
+    Ok(ReportIndex { today: today.to_string(), sections, kept })
 }
 
 /// The report as an A4 PDF.
@@ -211,7 +232,10 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 
 pub fn register(r: &mut Registry) {
     let managers = Access::Roles(MANAGERS);
-    r.add_staff("reports.index", managers, "The report's sections and the days kept at their close", |app, _, _: Empty| app.store.read(index));
+    r.add_staff("reports.index", managers, "The hub's today, the report's sections and the days kept at their close", |app, _, _: Empty| {
+        let now = app.now();
+        app.store.read(|c| index(c, now))
+    });
     r.add_staff_file("reports.pdf", managers, "application/pdf", "The report of a day or a range (A4 PDF)", |app, caller, req: ReportRequest| {
         let report = report_of(app, caller, &req.from, &req.to)?;
         Ok(FileOut::pdf(render_pdf(&report), crate::documents::file_name(&file_stem(&report), "", "pdf")))

@@ -10,6 +10,12 @@ use super::range::Range;
 use super::sections::trend::{per_day, PRINTED_AT, RECORDED_AT};
 use crate::error::Result;
 
+/// (id, title) of the sections only a report over several days has, in the order they print (before
+/// the others).
+pub const SECTIONS: &[(&str, &str)] = &[COMPARISON, PER_DAY];
+const COMPARISON: (&str, &str) = ("comparison", "Perbandingan dengan periode sebelumnya");
+const PER_DAY: (&str, &str) = ("per_day", "Per hari");
+
 /// Tickets, served, recordings, cards printed, cards handed over and Suket issued, day by day.
 pub fn per_day_section(c: &Connection, r: &Range) -> Result<Section> {
     let tickets: BTreeMap<String, (i64, i64)> = c
@@ -36,7 +42,7 @@ pub fn per_day_section(c: &Connection, r: &Range) -> Result<Section> {
     let mut total = vec![Cell::text("Jumlah")];
     total.extend(sums.map(Cell::count));
     rows.push(total);
-    let mut s = Section::new("per_day", "Per hari");
+    let mut s = Section::new(PER_DAY.0, PER_DAY.1);
     s.tables.push(Table {
         title: "Per hari".into(),
         columns: ["Tanggal", "Tiket", "Dilayani", "Perekaman", "KTP-el dicetak", "KTP-el diserahkan", "Suket terbit"].map(String::from).to_vec(),
@@ -60,7 +66,7 @@ pub fn comparison(now: &Report, before: &[Section], before_label: &str) -> Secti
             rows.push(vec![Cell::text(format!("{}: {}", s.title, f.label)), f.value.clone(), old, change]);
         }
     }
-    let mut c = Section::new("comparison", "Perbandingan dengan periode sebelumnya");
+    let mut c = Section::new(COMPARISON.0, COMPARISON.1);
     c.tables.push(Table {
         title: format!("Dibandingkan dengan {before_label}"),
         columns: ["Angka", "Periode ini", "Periode sebelumnya", "Perubahan"].map(String::from).to_vec(),

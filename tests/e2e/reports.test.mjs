@@ -4,11 +4,12 @@
 // `loket init`, then through the API: every service open all week (the test may run on a weekend) and a
 // supervisor with a changed password. In the UI: the supervisor's home shows today's dashboard; tickets
 // issued through the API the way the kiosk does (`queue.issue`) raise "Menunggu sekarang" and the
-// per-service count without a reload, and the arrivals chart gets its bars. Then Laporan: today's daily
-// report downloaded as PDF (pdftotext: "LAPORAN HARIAN" and the ticket count; page 1 rendered by
+// per-service count without a reload, and the arrivals chart gets its bars. Then Laporan: the hub's
+// today chosen (as reports.index gives it), today's daily report downloaded as PDF (pdftotext: "LAPORAN HARIAN" and the ticket count; page 1 rendered by
 // pdftoppm), Excel (a zip: "PK") and the queue section as CSV (UTF-8 BOM, `;`); a future day is refused
-// next to the day field, a period starting before the office existed next to "Dari tanggal" (the
-// hub's field error). After "Tutup hari" today is one of the kept days, one click away.
+// next to the day field; a period offers the comparison and per-day sections only over two days or
+// more, and one starting before the office existed is refused next to "Dari tanggal" (the hub's field
+// error). After "Tutup hari" today is one of the kept days, one click away.
 //
 //   make build && (cd tests/e2e && node --test reports.test.mjs)
 //
@@ -136,6 +137,9 @@ test('reports: the supervisor’s live dashboard and the daily report in PDF, Ex
     await tid(page, 'reports-page').waitFor();
     today = await tid(page, 'rep-day').inputValue();
     assert.match(today, /^\d{4}-\d{2}-\d{2}$/);
+    // The hub's today (its clock, the office's zone), as reports.index gives it, not the browser's.
+    const index = await apiCall(baseUrl, 'reports.index', {}, spvToken);
+    assert.equal(today, index.today);
     assert.equal(await tid(page, 'rep-day').getAttribute('max'), today);
     assert.match(await tid(page, 'rep-covers').innerText(), /^Laporan untuk \w+, \d{1,2} \w+ \d{4}\.$/);
     assert.match(await tid(page, 'rep-kept-note').innerText(), /Tutup hari/);
@@ -201,8 +205,17 @@ test('reports: the supervisor’s live dashboard and the daily report in PDF, Ex
     await tid(page, 'rep-preset-this_month').check();
     assert.equal(await tid(page, 'rep-from').inputValue(), `${today.slice(0, 7)}-01`);
     assert.equal(await tid(page, 'rep-to').inputValue(), today);
-    assert.ok(await tid(page, 'rep-section').locator('option[value="per_day"]').count(), 'a period offers the per-day section');
     await tid(page, 'rep-monthly').waitFor();
+    // The sections the hub marks period-only come with a range of two days or more: a one-day
+    // period is the daily report, which has no comparison or per-day part.
+    const yesterday = new Date(Date.UTC(y, m - 1, d - 1)).toISOString().slice(0, 10);
+    const offered = async (id) => tid(page, 'rep-section').locator(`option[value="${id}"]`).count();
+    await tid(page, 'rep-from').fill(today);
+    assert.equal(await offered('per_day'), 0, 'no per-day section for one day');
+    assert.equal(await offered('comparison'), 0, 'no comparison for one day');
+    await tid(page, 'rep-from').fill(yesterday);
+    assert.equal(await offered('per_day'), 1, 'a range of two days offers the per-day section');
+    assert.equal(await offered('comparison'), 1);
     // The office was set up today: a month back is before it.
     await tid(page, 'rep-from').fill(new Date(Date.UTC(y, m - 1, d - 30)).toISOString().slice(0, 10));
     assert.equal(await tid(page, 'rep-preset-custom').isChecked(), true);

@@ -8,6 +8,7 @@ import {
   formatWait,
   isDay,
   keepSection,
+  multiDay,
   presetRange,
   rangeErrors,
   refresher,
@@ -94,21 +95,32 @@ describe('file requests', () => {
     expect(csvRequest(range, 'queue', 'en')).toEqual({ ...range, section: 'queue', separator: ',', decimal: 'point' });
   });
 
-  it('offers the comparison and per-day parts for a period only', () => {
+  it('offers the sections the hub marks period-only for a range of several days only', () => {
+    // As `reports.index` lists them: the period-only ones first, as a period report prints them.
     const index = [
-      { id: 'queue', title: 'Antrean' },
-      { id: 'trend', title: 'Tren 14 hari' },
+      { id: 'comparison', title: 'Perbandingan dengan periode sebelumnya', period_only: true },
+      { id: 'per_day', title: 'Per hari', period_only: true },
+      { id: 'queue', title: 'Antrean', period_only: false },
+      { id: 'trend', title: 'Tren 14 hari', period_only: false },
     ];
-    const tr = (k: string) => `<${k}>`;
-    expect(sectionsFor('daily', index, tr).map((s) => s.id)).toEqual(['queue', 'trend']);
-    expect(sectionsFor('period', index, tr)).toEqual([
-      ...index,
-      { id: 'comparison', title: '<rep.section_comparison>' },
-      { id: 'per_day', title: '<rep.section_per_day>' },
-    ]);
-    expect(keepSection('per_day', sectionsFor('daily', index, tr))).toBe('queue');
+    const ids = (several: boolean) => sectionsFor(several, index).map((s) => s.id);
+    expect(ids(false)).toEqual(['queue', 'trend']);
+    expect(ids(true)).toEqual(['comparison', 'per_day', 'queue', 'trend']);
+    expect(sectionsFor(true, index)[1]).toEqual(index[1]);
+    expect(keepSection('per_day', sectionsFor(false, index))).toBe('queue');
     expect(keepSection('trend', index)).toBe('trend');
     expect(keepSection('x', [])).toBe('');
+  });
+
+  it('calls a report multi-day only for a period of two real days or more', () => {
+    expect(multiDay('period', '2026-11-01', '2026-11-30')).toBe(true);
+    expect(multiDay('period', '2026-11-23', '2026-11-24')).toBe(true);
+    // A period of one day is the daily report: the hub makes no comparison or per-day part for it.
+    expect(multiDay('period', '2026-11-23', '2026-11-23')).toBe(false);
+    expect(multiDay('daily', '2026-11-01', '2026-11-30')).toBe(false);
+    expect(multiDay('period', '2026-11-30', '2026-11-01')).toBe(false);
+    expect(multiDay('period', '', '2026-11-30')).toBe(false);
+    expect(multiDay('period', '2026-02-30', '2026-03-02')).toBe(false);
   });
 });
 

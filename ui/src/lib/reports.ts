@@ -1,6 +1,7 @@
 // The report screen's rules (Laporan) and the supervisor's dashboard, without the DOM: the period
-// presets as office-local days, the checks made before asking the hub, the file requests, where the
-// hub's field errors go, and the tone of the dashboard's alerts.
+// presets as office-local days (from the hub's today, which `reports.index` gives), the checks made
+// before asking the hub, the sections offered, the file requests, where the hub's field errors go,
+// and the tone of the dashboard's alerts.
 
 import type { CsvReportRequest, ReportRequest, SectionInfo } from './api/types.gen';
 import type { MessageKey } from './i18n/dict';
@@ -111,16 +112,18 @@ export function csvRequest(range: ReportRequest, section: string, style: CsvStyl
     : { ...range, section, separator: ';', decimal: 'comma' };
 }
 
-/** The parts a period report adds to those `reports.index` lists, with their dictionary titles. */
-export const PERIOD_SECTIONS: readonly { id: string; title: MessageKey }[] = [
-  { id: 'comparison', title: 'rep.section_comparison' },
-  { id: 'per_day', title: 'rep.section_per_day' },
-];
+/** Whether the chosen days make a report over several days (a period of at least two real days). */
+export function multiDay(mode: ReportMode, from: string, to: string): boolean {
+  return mode === 'period' && isDay(from) && isDay(to) && from < to;
+}
 
-/** The sections a CSV may be made of: the index's, and for a period report also the comparison and per-day ones. */
-export function sectionsFor(mode: ReportMode, sections: readonly SectionInfo[], translate: (k: MessageKey) => string): SectionInfo[] {
-  const base = sections.map((s) => ({ ...s }));
-  return mode === 'period' ? [...base, ...PERIOD_SECTIONS.map((s) => ({ id: s.id, title: translate(s.title) }))] : base;
+/**
+ * The sections a CSV may be made of: those `reports.index` lists, less the ones it marks
+ * `period_only` (the comparison and the figures per day) unless the report covers several days; the
+ * hub makes no such section for one day, whichever way it was asked for.
+ */
+export function sectionsFor(severalDays: boolean, sections: readonly SectionInfo[]): SectionInfo[] {
+  return sections.filter((s) => severalDays || !s.period_only);
 }
 
 /** Keeps the chosen section when it is still offered, otherwise the first one. */

@@ -547,7 +547,7 @@ export type CropBox = { x: number, y: number, width: number, height: number, };
 
 export type CsvReportRequest = { from: string, to: string, 
 /**
- * One of the ids `reports.index` lists (a period report adds `comparison` and `per_day`).
+ * One of the ids `reports.index` lists (those it marks `period_only` for a range of several days only).
  */
 section: string, 
 /**
@@ -1060,7 +1060,18 @@ export type RegionSearchRequest = { query: string, level?: Level | null, limit?:
 
 export type RegionSearchResult = { items: Array<RegionHit>, };
 
-export type ReportIndex = { sections: Array<SectionInfo>, 
+export type ReportIndex = { 
+/**
+ * The hub's today: the office-local day (`2026-11-23`) by the hub's clock in the office's zone
+ * (WIB, WITA or WIT, from the office setup), whatever the clock and zone of the PC asking. The
+ * latest day a report may cover.
+ */
+today: string, 
+/**
+ * Every section a report may have, in the order a period report prints them; those marked
+ * `period_only` only when the range is longer than one day.
+ */
+sections: Array<SectionInfo>, 
 /**
  * Days whose report was kept at the close, newest first.
  */
@@ -1125,7 +1136,12 @@ dir: string,
  */
 exists: boolean, };
 
-export type SectionInfo = { id: string, title: string, };
+export type SectionInfo = { id: string, title: string, 
+/**
+ * Only in a report over several days (the comparison with the period before, the figures per
+ * day): a one-day report has no such section, and `reports.csv` refuses it for one day.
+ */
+period_only: boolean, };
 
 export type ServiceKind = "recording" | "replacement" | "pickup" | "letter" | "other";
 
