@@ -7,7 +7,8 @@ SHELL := /bin/bash
 DEB_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libjavascriptcoregtk-4.1-dev \
   libsoup-3.0-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev xvfb xauth \
   chromium chromium-driver webkit2gtk-driver poppler-utils zbar-tools e2fsprogs postgresql sqlite3 \
-  cups-ipp-utils dbus-daemon libnss3-tools python3-venv
+  cups-ipp-utils dbus-daemon libnss3-tools python3-venv \
+  gnome-keyring libsecret-tools
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CARGO_BIN := $(HOME)/.cargo/bin
 # One package selection and feature set for every cargo call: a different selection unifies features

@@ -32,7 +32,7 @@ fn office(dir: &std::path::Path) -> Arc<loket::App> {
         .collect();
     loket::sync::backlog::seed(&app, &people, RECORDINGS, 7).unwrap();
     // Everything in the main file, so the plain copy copies the whole database.
-    let c = rusqlite::Connection::open(app.store.path()).unwrap();
+    let c = app.store.connect(false).unwrap();
     c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
     app
 }

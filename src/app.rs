@@ -28,7 +28,17 @@ impl App {
     }
 
     pub fn open_with_clock(data_dir: &Path, clock: Arc<dyn Clock>) -> Result<Arc<App>> {
-        let store = Store::open_dir(data_dir)?;
+        App::with_store(Store::open_dir(data_dir)?, data_dir, clock)
+    }
+
+    /// The service on an unencrypted store: only for the benchmark that measures what encryption
+    /// costs (`benches/encryption.rs`).
+    #[doc(hidden)]
+    pub fn open_unencrypted_for_benchmark(data_dir: &Path) -> Result<Arc<App>> {
+        App::with_store(Store::open_dir_unencrypted_for_benchmark(data_dir)?, data_dir, Arc::new(SystemClock))
+    }
+
+    fn with_store(store: Store, data_dir: &Path, clock: Arc<dyn Clock>) -> Result<Arc<App>> {
         let lan = store.read(crate::settings::load).map(|s| s.lan_access).unwrap_or(false);
         Ok(Arc::new(App {
             store,
@@ -99,5 +109,6 @@ pub fn registry() -> Registry {
     crate::backup::register(&mut r);
     crate::calendar::register(&mut r);
     crate::complaints::register(&mut r);
+    crate::vault::register(&mut r);
     r
 }

@@ -27,6 +27,7 @@ pub mod store;
 pub mod suket;
 pub mod sync;
 pub mod thermal;
+pub mod vault;
 
 /// The clock and the region table are shared with `loket-central` (crate `loket_contract`).
 pub use loket_contract::{clock, regions};

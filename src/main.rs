@@ -13,6 +13,10 @@ struct Cli {
     /// Folder data (berisi loket.db). Bawaan: $LOKET_DATA_DIR atau folder data pengguna.
     #[arg(long, global = true)]
     data_dir: Option<PathBuf>,
+    /// Berkas kunci basis data, untuk hub tanpa penyimpan kunci sistem (layanan systemd). Bawaan:
+    /// $LOKET_KEY_FILE, atau penyimpan kunci sistem operasi.
+    #[arg(long, global = true)]
+    key_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -52,10 +56,18 @@ enum Command {
         #[arg(long)]
         to: PathBuf,
     },
-    /// Replace the database with a backup (stop the hub first).
+    /// Replace the database with a backup (stop the hub first). On a new machine, or when this
+    /// machine's key is gone, give the office's recovery key.
     Restore {
         #[arg(long)]
         from: PathBuf,
+        #[arg(long)]
+        recovery_key: Option<String>,
+    },
+    /// The database key: where it is kept, the recovery page, putting it back.
+    Key {
+        #[command(subcommand)]
+        command: KeyCommand,
     },
     /// Audit trail.
     Audit {
@@ -82,6 +94,22 @@ enum DbCommand {
 }
 
 #[derive(Subcommand)]
+enum KeyCommand {
+    /// Encrypted or not, where the key is kept, its fingerprint.
+    Status,
+    /// Write the recovery key page (PDF) to print and lock away.
+    RecoveryPage {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Put the key back from the recovery key (this machine's credential store or key file lost it).
+    Recover {
+        #[arg(long)]
+        recovery_key: String,
+    },
+}
+
+#[derive(Subcommand)]
 enum AuditCommand {
     /// Recompute the hash chain (names the first broken row) and compare its end with the latest
     /// anchor: the head central confirmed at the last sync, or the newest backup's audit head.
@@ -104,6 +132,9 @@ enum DevCommand {
     GenTypes { #[arg(long)] out: PathBuf },
     /// Write the OpenAPI document.
     Openapi { #[arg(long)] out: PathBuf },
+    /// Run SQL on the office database with its key (what the sqlite3 shell was for before the file
+    /// was encrypted): rows printed `a|b|c`, one per line. Tests and repairs only.
+    Sql { statement: String },
     /// Add finished recordings of people from a registry CSV (sync demos, tests, benchmark).
     SeedBacklog {
         #[arg(long)]
@@ -121,6 +152,10 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
+    if let Some(file) = &cli.key_file {
+        // Read by loket::vault when the store opens; set before any thread starts.
+        std::env::set_var(loket::vault::KEY_FILE_ENV, file);
+    }
     let data_dir = cli.data_dir.unwrap_or_else(loket::default_data_dir);
     match run(cli.command, data_dir) {
         Ok(code) => code,
@@ -198,13 +233,30 @@ fn run(command: Command, data_dir: PathBuf) -> Result<ExitCode, Error> {
             app.store.backup_to(&to)?;
             println!("Cadangan tersimpan di {}.", to.display());
         }
-        Command::Restore { from } => {
-            let kept = loket::store::restore(&data_dir, &from)?;
+        Command::Restore { from, recovery_key } => {
+            let recovery = recovery_key.as_deref().map(loket::vault::DbKey::parse_recovery).transpose()?;
+            let kept = loket::store::restore(&data_dir, &from, recovery)?;
             println!("Basis data dipulihkan dari {}.", from.display());
             if !kept.as_os_str().is_empty() {
                 println!("Basis data sebelumnya disimpan di {}.", kept.display());
             }
         }
+        Command::Key { command } => match command {
+            KeyCommand::Status => {
+                println!("{}", serde_json::to_string_pretty(&loket::vault::status(&data_dir)?).map_err(Error::internal)?);
+            }
+            KeyCommand::RecoveryPage { out } => {
+                let app = App::open(&data_dir)?;
+                let pdf = loket::vault::recovery_page(&app, "cli", None)?;
+                std::fs::write(&out, pdf).map_err(|e| Error::field("out", format!("{}: {e}", out.display())))?;
+                println!("Halaman kunci pemulihan tersimpan di {}. Cetak, lalu hapus berkasnya.", out.display());
+            }
+            KeyCommand::Recover { recovery_key } => {
+                let key = loket::vault::DbKey::parse_recovery(&recovery_key)?;
+                let place = loket::store::recover_key(&data_dir, key)?;
+                println!("Kunci basis data dipasang lagi ({}).", place.describe());
+            }
+        },
         Command::Audit { command: AuditCommand::Verify } => {
             let app = App::open(&data_dir)?;
             let report = loket::audit::verify_app(&app)?;
@@ -259,6 +311,13 @@ fn run(command: Command, data_dir: PathBuf) -> Result<ExitCode, Error> {
                 DevCommand::Openapi { out } => {
                     let doc = loket::api::openapi_document(&registry);
                     (out, serde_json::to_string_pretty(&doc).map_err(Error::internal)?)
+                }
+                DevCommand::Sql { statement } => {
+                    let conn = loket::store::open_raw(&data_dir, false)?;
+                    for line in loket::store::run_sql(&conn, &statement)? {
+                        println!("{line}");
+                    }
+                    return Ok(ExitCode::SUCCESS);
                 }
                 DevCommand::SeedBacklog { registry, count, seed } => {
                     let app = App::open(&data_dir)?;

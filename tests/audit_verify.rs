@@ -12,7 +12,7 @@ use std::path::Path;
 /// What someone with the database file does: drop the trigger that refuses DELETE, delete the
 /// chain's last rows.
 fn cut_after(dir: &Path, keep: i64) -> usize {
-    let c = rusqlite::Connection::open(dir.join("loket.db")).unwrap();
+    let c = loket::store::open_raw(dir, false).unwrap();
     c.execute_batch("DROP TRIGGER IF EXISTS audit_log_no_delete").unwrap();
     c.execute("DELETE FROM audit_log WHERE seq > ?1", [keep]).unwrap()
 }

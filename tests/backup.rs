@@ -59,7 +59,7 @@ fn a_backup_is_verified_and_its_audit_head_and_counts_are_written_beside_it() {
     let file = usb.path().join("loket-20261123-080000.db");
     assert_eq!(good["file"], file.to_str().unwrap());
     assert_eq!(good["size_bytes"].as_i64().unwrap() as u64, std::fs::metadata(&file).unwrap().len());
-    let copy = rusqlite::Connection::open_with_flags(&file, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let copy = loket::store::open_file(&file, o.app.store.key(), true).unwrap();
     let ok: String = copy.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert_eq!(ok, "ok");
     assert_eq!(copy.query_row("PRAGMA user_version", [], |r| r.get::<_, u32>(0)).unwrap(), loket::store::schema_version());
@@ -275,13 +275,13 @@ fn restore_drill_every_record_acknowledged_before_the_backup_is_back() {
     let end = (mid + 16 * 4096).min(bytes.len());
     bytes[mid..end].iter_mut().for_each(|b| *b = 0x5A);
     std::fs::write(&live, &bytes).unwrap();
-    let damaged = rusqlite::Connection::open(&live).unwrap();
+    let damaged = loket::store::open_raw(dir.path(), false).unwrap();
     let check: String = damaged.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap_or_else(|e| e.to_string());
     assert_ne!(check, "ok", "the damage must be visible");
     drop(damaged);
 
     // Restore with the existing path (`loket restore --from`), then open as the hub would.
-    let kept = loket::store::restore(dir.path(), &file).unwrap();
+    let kept = loket::store::restore(dir.path(), &file, None).unwrap();
     assert!(kept.exists(), "the damaged file is kept aside");
     let back = loket::App::open(dir.path()).unwrap();
     assert!(back.store.check().unwrap().healthy());

@@ -77,7 +77,7 @@ fn staff(url: &str, admin: &str, username: &str, roles: &[&str]) -> String {
 /// After the hub is stopped: SQLite's integrity check (`loket db check`) and the audit chain
 /// (`loket audit verify`) both pass.
 fn assert_file_healthy(dir: &Path) {
-    let conn = rusqlite::Connection::open(dir.join("loket.db")).unwrap();
+    let conn = loket::store::open_raw(dir, false).unwrap();
     let ic: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert_eq!(ic, "ok");
     drop(conn);
@@ -89,7 +89,7 @@ fn assert_file_healthy(dir: &Path) {
 }
 
 fn db(dir: &Path) -> rusqlite::Connection {
-    rusqlite::Connection::open_with_flags(dir.join("loket.db"), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap()
+    loket::store::open_raw(dir, true).unwrap()
 }
 
 #[test]

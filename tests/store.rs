@@ -23,7 +23,7 @@ fn a_database_from_a_newer_loket_is_refused_and_left_untouched() {
     let dir = tempfile::tempdir().unwrap();
     drop(Store::open_dir(dir.path()).unwrap());
     let db = dir.path().join("loket.db");
-    Connection::open(&db).unwrap().execute_batch("PRAGMA user_version = 99;").unwrap();
+    loket::store::open_raw(dir.path(), false).unwrap().execute_batch("PRAGMA user_version = 99;").unwrap();
     let before = sha(&db);
     let e = Store::open_dir(dir.path()).err().expect("must refuse");
     assert_eq!(e.code, ErrorCode::Storage);
@@ -97,9 +97,14 @@ fn backup_and_restore_round_trip_through_the_cli() {
     let out = bin().args(["--data-dir", &data, "backup", "--to", file.to_str().unwrap()]).output().unwrap();
     assert!(!out.status.success());
 
-    // Restore into a fresh directory and find budi there.
+    // Restore into a fresh directory (as on a new machine: no key of its own, so the office's
+    // recovery key opens the backup) and find budi there.
     let target = tempfile::tempdir().unwrap();
-    let out = bin().args(["--data-dir", target.path().to_str().unwrap(), "restore", "--from", file.to_str().unwrap()]).output().unwrap();
+    let recovery = o.app.store.key().unwrap().recovery_text();
+    let out = bin()
+        .args(["--data-dir", target.path().to_str().unwrap(), "restore", "--from", file.to_str().unwrap(), "--recovery-key", &recovery])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let restored = loket::App::open(target.path()).unwrap();
     let t = restored.call(None, "auth.login", json!({"username": "admin", "password": common::ADMIN_PASSWORD})).unwrap();
@@ -115,26 +120,28 @@ fn restore_refuses_foreign_and_newer_files_and_keeps_the_current_database() {
     let o = common::office();
     let dir = o.dir.path();
     let db = dir.join("loket.db");
+    let before = sha(&db);
     let scratch = tempfile::tempdir().unwrap();
 
     let foreign = scratch.path().join("lain.db");
     Connection::open(&foreign).unwrap().execute_batch("CREATE TABLE t (x);").unwrap();
-    let e = loket::store::restore(dir, &foreign).unwrap_err();
+    let e = loket::store::restore(dir, &foreign, None).unwrap_err();
     assert_eq!(e.field.as_deref(), Some("from"));
     assert!(e.message.contains("bukan cadangan Loket"));
 
     let newer = scratch.path().join("baru.db");
     o.app.store.backup_to(&newer).unwrap();
-    Connection::open(&newer).unwrap().execute_batch("PRAGMA user_version = 42;").unwrap();
-    let e = loket::store::restore(dir, &newer).unwrap_err();
+    loket::store::open_file(&newer, o.app.store.key(), false).unwrap().execute_batch("PRAGMA user_version = 42;").unwrap();
+    let e = loket::store::restore(dir, &newer, None).unwrap_err();
     assert!(e.message.contains("lebih baru"), "{}", e.message);
 
     let not_sqlite = scratch.path().join("teks.db");
     std::fs::write(&not_sqlite, "ini bukan basis data").unwrap();
-    assert!(loket::store::restore(dir, &not_sqlite).is_err());
+    assert!(loket::store::restore(dir, &not_sqlite, None).is_err());
 
-    // The live database still works and still has its office.
-    let conn = Connection::open(&db).unwrap();
+    // The live database is the same file, still works and still has its office.
+    assert_eq!(sha(&db), before, "a refused restore changed the live file");
+    let conn = loket::store::open_raw(dir, false).unwrap();
     let app_id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).unwrap();
     assert_eq!(app_id, APPLICATION_ID);
     o.admin();
@@ -152,7 +159,7 @@ fn audit_verify_names_the_first_tampered_row() {
     assert!(String::from_utf8_lossy(&ok.stdout).contains("utuh"));
 
     // Someone edits row 3 with another SQLite tool, getting around the append-only triggers.
-    let conn = Connection::open(o.dir.path().join("loket.db")).unwrap();
+    let conn = loket::store::open_raw(o.dir.path(), false).unwrap();
     let e = conn.execute("UPDATE audit_log SET actor = 'orang-lain' WHERE seq = 3", []);
     assert!(e.is_err(), "the trigger must refuse the update");
     conn.execute_batch(

@@ -22,7 +22,7 @@ fn head(app: &loket::App) -> (i64, String) {
 
 /// What an attacker with the database file does: drop the trigger, delete the chain's last rows.
 fn cut_after(dir: &Path, keep: i64) {
-    let c = rusqlite::Connection::open(dir.join("loket.db")).unwrap();
+    let c = loket::store::open_raw(&dir, false).unwrap();
     c.execute_batch("DROP TRIGGER audit_log_no_delete").unwrap();
     let n = c.execute("DELETE FROM audit_log WHERE seq > ?1", [keep]).unwrap();
     assert!(n > 0);
@@ -70,7 +70,7 @@ fn rows_cut_off_the_end_after_a_sync_are_found_against_centrals_anchor() {
         let keep = top - 5;
         cut_after(&dir, keep);
         let plain = {
-            let c = rusqlite::Connection::open(dir.join("loket.db")).unwrap();
+            let c = loket::store::open_raw(&dir, false).unwrap();
             loket::audit::verify(&c).unwrap()
         };
         assert!(plain.ok, "the chain alone cannot see it: {plain:?}");
@@ -92,7 +92,7 @@ fn rows_cut_off_the_end_after_a_sync_are_found_against_centrals_anchor() {
         // The office's own copy of the anchor wiped as well: the next sync brings central's back,
         // because central keeps the highest head it was sent and notes the lower one.
         {
-            let c = rusqlite::Connection::open(dir.join("loket.db")).unwrap();
+            let c = loket::store::open_raw(&dir, false).unwrap();
             c.execute("DELETE FROM audit_anchor", []).unwrap();
         }
         let unanchored = call(&app, &sup, "audit.verify", json!({}));

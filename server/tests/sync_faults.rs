@@ -73,7 +73,7 @@ impl Day {
     }
 
     fn office_db(&self) -> rusqlite::Connection {
-        rusqlite::Connection::open_with_flags(self.office_dir.join("loket.db"), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap()
+        loket::store::open_raw(&self.office_dir, true).unwrap()
     }
 
     fn office_waiting(&self) -> i64 {

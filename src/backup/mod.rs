@@ -18,7 +18,7 @@ use crate::clock::{from_db, to_db};
 use crate::error::{Error, ErrorCode, Result};
 use crate::store::SnapshotError;
 use chrono::{DateTime, Duration, FixedOffset, NaiveTime, Utc};
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -349,10 +349,17 @@ fn verify_failed(what: String) -> Error {
 }
 
 /// Checks the copy at `path` against what the live database held when it was taken.
-fn verify_copy(path: &Path, live: &Snapshot) -> Result<()> {
-    let c = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|e| verify_failed(format!("salinan tidak dapat dibuka ({e})")))?;
-    let integrity: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+/// The copy is opened with the live database's key: a copy that only opens without it (written
+/// plain) or not at all fails here.
+fn verify_copy(path: &Path, key: Option<&crate::vault::DbKey>, live: &Snapshot) -> Result<()> {
+    if key.is_some() && crate::store::is_plain_file(path) {
+        return Err(verify_failed("salinan tidak terenkripsi".into()));
+    }
+    let c = crate::store::open_file(path, key, true)
+        .map_err(|e| verify_failed(format!("salinan tidak dapat dibuka ({})", e.message)))?;
+    let integrity: String = c
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .map_err(|e| verify_failed(format!("salinan tidak dapat dibaca ({e})")))?;
     if integrity != "ok" {
         return Err(verify_failed(format!("pemeriksaan integritas: {integrity}")));
     }
@@ -411,7 +418,7 @@ fn write_verified(app: &App, folder: &Path, tmp: &Path, file: &Path) -> Result<V
         SnapshotError::Target(e) => sqlite_problem(folder, &e),
     })?;
     std::fs::File::open(tmp).and_then(|f| f.sync_all()).map_err(|e| io_problem(folder, &e))?;
-    verify_copy(tmp, &live)?;
+    verify_copy(tmp, app.store.key(), &live)?;
     std::fs::rename(tmp, file).map_err(|e| io_problem(folder, &e))?;
     let size_bytes = std::fs::metadata(file).map(|m| m.len() as i64).unwrap_or(0);
     let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
@@ -545,12 +552,12 @@ mod tests {
         let app = App::open(dir.path()).unwrap();
         let copy = dir.path().join("copy.db");
         let live = app.store.snapshot_to(&copy, counts_and_head).unwrap();
-        verify_copy(&copy, &live).unwrap();
+        verify_copy(&copy, app.store.key(), &live).unwrap();
         let mut more = Snapshot { counts: live.counts.clone(), audit_seq: live.audit_seq, audit_hash: live.audit_hash.clone() };
         *more.counts.get_mut("ticket").unwrap() += 1;
-        assert!(verify_copy(&copy, &more).unwrap_err().message.contains("tabel ticket berisi 0 baris, seharusnya 1"));
+        assert!(verify_copy(&copy, app.store.key(), &more).unwrap_err().message.contains("tabel ticket berisi 0 baris, seharusnya 1"));
         let other_head = Snapshot { counts: live.counts.clone(), audit_seq: live.audit_seq + 1, audit_hash: "x".into() };
-        assert!(verify_copy(&copy, &other_head).unwrap_err().message.contains("ujung jejak audit"));
+        assert!(verify_copy(&copy, app.store.key(), &other_head).unwrap_err().message.contains("ujung jejak audit"));
         assert!(!dir.path().join("copy.db-wal").exists(), "the copy is no WAL database");
     }
 

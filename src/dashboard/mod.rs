@@ -44,6 +44,8 @@ pub enum AlertKind {
     Wait,
     Uncollected,
     Suket,
+    /// The database's recovery key page has never been printed.
+    DataKey,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema, TS)]
@@ -174,6 +176,17 @@ pub fn today(c: &Connection, now: DateTime<Utc>) -> Result<Dashboard> {
     }
     if d.suket_expiring > 0 {
         alert(L::Amber, K::Suket, format!("{} Suket habis masa berlakunya dalam {} hari.", d.suket_expiring, crate::suket::EXPIRING_DAYS));
+    }
+    let recovery_printed: bool =
+        c.query_row("SELECT EXISTS (SELECT 1 FROM audit_log WHERE action = 'recovery_key_printed')", [], |r| r.get(0))?;
+    if !recovery_printed {
+        alert(
+            L::Amber,
+            K::DataKey,
+            "Kunci pemulihan data belum pernah dicetak. Cetak di Pengaturan > Keamanan data dan simpan di lemari terkunci: \
+             tanpa kunci itu, cadangan tidak dapat dibuka di komputer lain."
+                .into(),
+        );
     }
     Ok(Dashboard { alerts, ..d })
 }

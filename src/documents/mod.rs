@@ -19,6 +19,7 @@ mod complaint;
 mod paper;
 mod pickup;
 mod receipt;
+mod recovery_key;
 mod return_slip;
 mod suket;
 mod thermal_fields;
@@ -90,5 +91,6 @@ mod tests {
 pub use complaint::{complaint_pdf_a5, complaint_thermal, ComplaintSlip};
 pub use pickup::{pickup_pdf_a5, pickup_thermal, PickupReceipt};
 pub use receipt::{receipt_pdf_a5, receipt_thermal, RecordingReceipt};
+pub use recovery_key::{recovery_key_pdf, RecoveryKeyPage};
 pub use suket::{suket_pdf, SuketLetter};
 pub use return_slip::{return_slip_pdf_a5, return_slip_thermal, MissingItem, ReturnSlip};

@@ -1,4 +1,6 @@
 //! The office hub's SQLite file: opening it safely, migrations, integrity check, backup and restore.
+//! The file is encrypted as a whole with SQLCipher (`crate::vault` keeps its key); every connection,
+//! copy and restore here applies that key first.
 //!
 //! One writer thread owns the only writing connection (writes are serialised in SQLite anyway) and
 //! commits concurrent requests together: each request runs in its own SAVEPOINT inside one
@@ -7,6 +9,7 @@
 //! survives a power cut, because nobody is answered before the group's commit returned.
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::vault::{self, DbKey};
 use loket_contract::migrate::{MigrateError, Schema};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::path::{Path, PathBuf};
@@ -36,6 +39,7 @@ type Reply = Box<dyn FnOnce(Option<&Error>) + Send>;
 
 pub struct Store {
     path: PathBuf,
+    key: Option<DbKey>,
     writer: Mutex<Option<mpsc::Sender<Job>>>,
     writer_thread: Option<std::thread::JoinHandle<()>>,
     readers: Mutex<Vec<Connection>>,
@@ -59,33 +63,94 @@ fn startup_error(message: String) -> Error {
 }
 
 impl Store {
-    /// Opens (creating if needed) `DIR/loket.db`. Refuses, without touching the file, a database
-    /// written by a newer Loket or a file that is not a Loket database, and a folder it cannot write.
+    /// Opens (creating if needed) `DIR/loket.db`, encrypted. Refuses, without touching the file, a
+    /// database written by a newer Loket, a file that is not a Loket database, a database whose key
+    /// is gone, and a folder it cannot write. A plain database from before encryption is encrypted
+    /// in place first (`encrypt_in_place`).
     pub fn open_dir(dir: &Path) -> Result<Store> {
-        if let Err(e) = std::fs::create_dir_all(dir) {
-            return Err(startup_error(format!("Folder data {} tidak dapat dibuat: {e}.", dir.display())));
-        }
-        check_writable(dir)?;
+        prepare_dir(dir)?;
         let path = dir.join(DB_FILE_NAME);
-        if path.exists() {
-            inspect_existing(&path)?;
-        }
-        let writer = open_connection(&path)?;
+        let key = match file_kind(&path) {
+            FileKind::Plain => {
+                inspect_existing(&path, None)?;
+                let key = match vault::find_key(dir)? {
+                    Some((key, _)) => key,
+                    None => {
+                        let key = DbKey::generate();
+                        vault::keep_key(dir, &key)?;
+                        key
+                    }
+                };
+                encrypt_in_place(&path, &key)?;
+                key
+            }
+            FileKind::Encrypted => {
+                let (key, _) = vault::find_key(dir)?.ok_or_else(|| {
+                    startup_error(format!(
+                        "Basis data {} terenkripsi, tetapi catatan kuncinya ({}) tidak ada. Pulihkan dengan kunci pemulihan: \
+                         loket key recover --recovery-key <kunci>. Berkas data tidak diubah.",
+                        path.display(),
+                        vault::MANIFEST_FILE
+                    ))
+                })?;
+                inspect_existing(&path, Some(&key))?;
+                key
+            }
+            // A new office: its key is made now and kept before the first page is written.
+            FileKind::Missing => match vault::find_key(dir) {
+                Ok(Some((key, _))) => key,
+                _ => {
+                    let key = DbKey::generate();
+                    vault::keep_key(dir, &key)?;
+                    key
+                }
+            },
+        };
+        Store::open_keyed(path, Some(key))
+    }
+
+    /// The same store without encryption: only for the benchmark that measures what encryption
+    /// costs (`benches/hub.rs`), never for an office.
+    #[doc(hidden)]
+    pub fn open_dir_unencrypted_for_benchmark(dir: &Path) -> Result<Store> {
+        prepare_dir(dir)?;
+        Store::open_keyed(dir.join(DB_FILE_NAME), None)
+    }
+
+    fn open_keyed(path: PathBuf, key: Option<DbKey>) -> Result<Store> {
+        let writer = open_connection(&path, key.as_ref())?;
         migrate(&writer, &path)?;
         let mut readers = Vec::with_capacity(READERS);
         for _ in 0..READERS {
-            readers.push(open_connection(&path)?);
+            readers.push(open_connection(&path, key.as_ref())?);
         }
         let (jobs, queue) = mpsc::channel::<Job>();
         let writer_thread = std::thread::Builder::new()
             .name("loket-writer".into())
             .spawn(move || write_loop(writer, queue))
             .map_err(Error::internal)?;
-        Ok(Store { path, writer: Mutex::new(Some(jobs)), writer_thread: Some(writer_thread), readers: Mutex::new(readers), reader_free: Condvar::new() })
+        Ok(Store {
+            path,
+            key,
+            writer: Mutex::new(Some(jobs)),
+            writer_thread: Some(writer_thread),
+            readers: Mutex::new(readers),
+            reader_free: Condvar::new(),
+        })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The database's key (`None` only for the benchmark's unencrypted store).
+    pub fn key(&self) -> Option<&DbKey> {
+        self.key.as_ref()
+    }
+
+    /// A connection of its own to the live file, keyed (backups verify and copy through one).
+    pub fn connect(&self, read_only: bool) -> Result<Connection> {
+        open_file(&self.path, self.key.as_ref(), read_only)
     }
 
     /// Runs `f` atomically on the writer thread and returns once its change is durable. If `f`
@@ -159,9 +224,9 @@ impl Store {
         if target.exists() {
             return Err(Error::field("to", format!("Berkas {} sudah ada; pilih nama lain.", target.display())));
         }
-        let conn = open_connection(&self.path)?;
-        let mut dst = Connection::open(target).map_err(|e| {
-            Error::field("to", format!("Berkas cadangan {} tidak dapat dibuat: {e}.", target.display()))
+        let conn = open_connection(&self.path, self.key.as_ref())?;
+        let mut dst = open_file(target, self.key.as_ref(), false).map_err(|e| {
+            Error::field("to", format!("Berkas cadangan {} tidak dapat dibuat: {}", target.display(), e.message))
         })?;
         let backup = rusqlite::backup::Backup::new(&conn, &mut dst)?;
         backup.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
@@ -177,10 +242,15 @@ impl Store {
         target: &Path,
         inspect: impl FnOnce(&Connection) -> Result<T>,
     ) -> std::result::Result<T, SnapshotError> {
-        let conn = open_connection(&self.path).map_err(SnapshotError::Live)?;
+        let conn = open_connection(&self.path, self.key.as_ref()).map_err(SnapshotError::Live)?;
         conn.execute_batch("BEGIN DEFERRED").map_err(|e| SnapshotError::Live(e.into()))?;
         let out = inspect(&conn).map_err(SnapshotError::Live)?;
         let mut dst = Connection::open(target).map_err(SnapshotError::Target)?;
+        if let Some(key) = &self.key {
+            // The copy is encrypted with the live database's key: a backup on a USB drive reads
+            // no better than the PC's own file.
+            key.apply(&dst).map_err(SnapshotError::Target)?;
+        }
         {
             let backup = rusqlite::backup::Backup::new(&conn, &mut dst).map_err(SnapshotError::Target)?;
             // All pages in one step, inside the open read transaction: one consistent snapshot.
@@ -264,10 +334,95 @@ fn write_loop(mut conn: Connection, queue: mpsc::Receiver<Job>) {
     }
 }
 
-fn open_connection(path: &Path) -> Result<Connection> {
-    let conn = Connection::open(path).map_err(|e| {
-        startup_error(format!("Basis data {} tidak dapat dibuka: {e}.", path.display()))
-    })?;
+fn prepare_dir(dir: &Path) -> Result<()> {
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        return Err(startup_error(format!("Folder data {} tidak dapat dibuat: {e}.", dir.display())));
+    }
+    check_writable(dir)
+}
+
+enum FileKind {
+    Missing,
+    Plain,
+    Encrypted,
+}
+
+/// A plain SQLite file starts with its magic string; an SQLCipher file is random from byte 0.
+fn file_kind(path: &Path) -> FileKind {
+    use std::io::Read;
+    let mut head = [0u8; 16];
+    match std::fs::File::open(path) {
+        Err(_) => FileKind::Missing,
+        Ok(mut f) => match f.read_exact(&mut head) {
+            // Empty (or shorter than a header): SQLite treats it as a new database.
+            Err(_) => FileKind::Missing,
+            Ok(()) if &head == b"SQLite format 3\0" => FileKind::Plain,
+            Ok(()) => FileKind::Encrypted,
+        },
+    }
+}
+
+/// Whether `path` is a plain (unencrypted) SQLite file.
+pub fn is_plain_file(path: &Path) -> bool {
+    matches!(file_kind(path), FileKind::Plain)
+}
+
+/// One connection to `path` with `key` applied before anything reads the file. Tests and tools
+/// that look inside an office database open it through here (`open_raw`).
+pub fn open_file(path: &Path, key: Option<&DbKey>, read_only: bool) -> Result<Connection> {
+    let flags = if read_only {
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI
+    } else {
+        OpenFlags::default()
+    };
+    let conn = Connection::open_with_flags(path, flags)
+        .map_err(|e| startup_error(format!("Basis data {} tidak dapat dibuka: {e}.", path.display())))?;
+    if let Some(key) = key {
+        key.apply(&conn)?;
+    }
+    Ok(conn)
+}
+
+/// Runs every statement of `sql` in turn; rows come back as `a|b|c` lines (NULL as empty), as the
+/// sqlite3 shell prints them. For `loket dev sql`.
+pub fn run_sql(conn: &Connection, sql: &str) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    use rusqlite::fallible_iterator::FallibleIterator;
+    let mut batch = rusqlite::Batch::new(conn, sql);
+    while let Some(mut stmt) = batch.next()? {
+        let columns = stmt.column_count();
+        let mut rows = stmt.raw_query();
+        while let Some(row) = rows.next()? {
+            let cells: Vec<String> = (0..columns)
+                .map(|i| match row.get_ref(i) {
+                    Ok(rusqlite::types::ValueRef::Null) | Err(_) => String::new(),
+                    Ok(rusqlite::types::ValueRef::Integer(n)) => n.to_string(),
+                    Ok(rusqlite::types::ValueRef::Real(x)) => x.to_string(),
+                    Ok(rusqlite::types::ValueRef::Text(t)) => String::from_utf8_lossy(t).into_owned(),
+                    Ok(rusqlite::types::ValueRef::Blob(b)) => format!("<{} bytes>", b.len()),
+                })
+                .collect();
+            out.push(cells.join("|"));
+        }
+    }
+    Ok(out)
+}
+
+/// The database in `dir` opened with its own key (from `vault`), outside any Store: for tests,
+/// benchmarks and repair tools that read or damage the file on purpose.
+pub fn open_raw(dir: &Path, read_only: bool) -> Result<Connection> {
+    let path = dir.join(DB_FILE_NAME);
+    let key = match file_kind(&path) {
+        FileKind::Plain => None,
+        _ => vault::find_key(dir)?.map(|(k, _)| k),
+    };
+    let conn = open_file(&path, key.as_ref(), read_only)?;
+    conn.execute_batch("PRAGMA busy_timeout = 5000;")?;
+    Ok(conn)
+}
+
+fn open_connection(path: &Path, key: Option<&DbKey>) -> Result<Connection> {
+    let conn = open_file(path, key, false)?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = FULL;
@@ -277,12 +432,87 @@ fn open_connection(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
-/// Reads an existing file read-only: is it ours (or still empty), and not from a newer version of Loket?
-fn inspect_existing(path: &Path) -> Result<()> {
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|e| startup_error(format!("Basis data {} tidak dapat dibaca: {e}.", path.display())))?;
-    SCHEMA.check(&conn).map_err(|e| refused(path, e))?;
+/// Reads an existing file read-only: is it ours (or still empty), and not from a newer version of
+/// Loket? With a key that does not open it, says so (SQLCipher reads a wrong key as "not a database").
+fn inspect_existing(path: &Path, key: Option<&DbKey>) -> Result<()> {
+    let conn = open_file(path, key, true)?;
+    match SCHEMA.check(&conn) {
+        Err(MigrateError::Unreadable(_)) if key.is_some() => Err(startup_error(format!(
+            "Basis data {} tidak dapat dibuka dengan kunci yang tersimpan (kunci {}). Kunci yang benar dapat \
+             dipasang lagi dengan: loket key recover --recovery-key <kunci>. Berkas data tidak diubah.",
+            path.display(),
+            key.map(|k| k.fingerprint()).unwrap_or_default()
+        ))),
+        other => other.map(|_| ()).map_err(|e| refused(path, e)),
+    }
+}
+
+/// Encrypts a plain database (from before encryption) in place: a plain backup first, then
+/// `sqlcipher_export` into a new file, checked table by table against the plain one, then swapped
+/// in. The plain backup is deleted only after the encrypted file is checked: left behind it would
+/// undo the encryption; if anything fails it stays, and the message names it.
+fn encrypt_in_place(path: &Path, key: &DbKey) -> Result<()> {
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S");
+    let backup = path.with_file_name(format!("{DB_FILE_NAME}.plain-backup-{stamp}"));
+    let staging = path.with_file_name(format!("{DB_FILE_NAME}.encrypting"));
+    let _ = std::fs::remove_file(&staging);
+    let failed = |what: String| {
+        startup_error(format!(
+            "Enkripsi basis data {} gagal ({what}). Berkas asli tidak diubah; salinannya ada di {}.",
+            path.display(),
+            backup.display()
+        ))
+    };
+    let plain = open_file(path, None, false)?;
+    plain.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    {
+        let mut copy = Connection::open(&backup).map_err(|e| failed(e.to_string()))?;
+        rusqlite::backup::Backup::new(&plain, &mut copy)
+            .and_then(|b| b.run_to_completion(256, std::time::Duration::ZERO, None))
+            .map_err(|e| failed(e.to_string()))?;
+    }
+    let (user_version, application_id): (i64, i64) =
+        plain.query_row("SELECT (SELECT user_version FROM pragma_user_version), (SELECT application_id FROM pragma_application_id)", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let export = || -> rusqlite::Result<()> {
+        plain.execute("ATTACH DATABASE ?1 AS encrypted KEY ?2", [staging.to_string_lossy().into_owned(), key.pragma_value()])?;
+        plain.query_row("SELECT sqlcipher_export('encrypted')", [], |_| Ok(()))?;
+        plain.execute_batch(&format!(
+            "PRAGMA encrypted.user_version = {user_version}; PRAGMA encrypted.application_id = {application_id}; DETACH DATABASE encrypted;"
+        ))
+    };
+    export().map_err(|e| failed(e.to_string()))?;
+    let encrypted = open_file(&staging, Some(key), false)?;
+    let ok: String = encrypted.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(|e| failed(e.to_string()))?;
+    if ok != "ok" {
+        return Err(failed(format!("pemeriksaan salinan terenkripsi: {ok}")));
+    }
+    for table in table_names(&plain)? {
+        let count = |c: &Connection| -> rusqlite::Result<i64> {
+            c.query_row(&format!("SELECT count(*) FROM \"{}\"", table.replace('"', "\"\"")), [], |r| r.get(0))
+        };
+        let (before, after) = (count(&plain)?, count(&encrypted).map_err(|e| failed(e.to_string()))?);
+        if before != after {
+            return Err(failed(format!("tabel {table}: {before} baris, salinan {after}")));
+        }
+    }
+    drop(encrypted);
+    drop(plain);
+    for side in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{side}", path.display()));
+    }
+    std::fs::rename(&staging, path).map_err(|e| failed(e.to_string()))?;
+    if let Ok(dir) = std::fs::File::open(path.parent().unwrap_or(Path::new("."))) {
+        let _ = dir.sync_all();
+    }
+    std::fs::remove_file(&backup).map_err(|e| failed(format!("salinan polos tidak dapat dihapus: {e}")))?;
+    tracing::warn!(path = %path.display(), "plain database encrypted in place");
     Ok(())
+}
+
+fn table_names(c: &Connection) -> Result<Vec<String>> {
+    Ok(c.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 /// The office's words for why the migration runner would not (or could not) bring `path` up to date.
@@ -326,9 +556,31 @@ fn migrate(conn: &Connection, path: &Path) -> Result<()> {
 /// Replaces the database in `dir` with the backup `from`. The hub must not be running. Refuses a file
 /// that is not a Loket database, fails its integrity check, or is newer than this binary. The current
 /// database is first kept beside it as `loket.db.before-restore-<time>`.
-pub fn restore(dir: &Path, from: &Path) -> Result<PathBuf> {
-    let src = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|e| Error::field("from", format!("Berkas {} tidak dapat dibuka: {e}.", from.display())))?;
+///
+/// The backup is opened with `recovery` when given (a new machine, or this machine's key is gone),
+/// else with this machine's key; a recovery key that opens it becomes this machine's key. A plain
+/// backup from before encryption is restored and then encrypted in place.
+pub fn restore(dir: &Path, from: &Path, recovery: Option<DbKey>) -> Result<PathBuf> {
+    let field = || if recovery.is_some() { "recovery_key" } else { "from" };
+    if !from.is_file() {
+        return Err(Error::field("from", format!("Berkas cadangan {} tidak ada.", from.display())));
+    }
+    let plain = is_plain_file(from);
+    let machine = match vault::find_key(dir) {
+        Ok(found) => found.map(|(k, _)| k),
+        // The machine's key is gone: only a recovery key opens the backup.
+        Err(_) if recovery.is_some() => None,
+        Err(e) => return Err(e),
+    };
+    let key = if plain { None } else { recovery.clone().or_else(|| machine.clone()) };
+    if !plain && key.is_none() {
+        return Err(Error::field(
+            "recovery_key",
+            "Kunci basis data mesin ini tidak ada; berikan kunci pemulihan kantor (--recovery-key) untuk membuka cadangan.",
+        ));
+    }
+    let src = open_file(from, key.as_ref(), true)
+        .map_err(|e| Error::field("from", format!("Berkas {} tidak dapat dibuka: {}", from.display(), e.message)))?;
     let foreign = || Error::field("from", format!("Berkas {} bukan cadangan Loket KTP-el.", from.display()));
     match SCHEMA.check(&src) {
         // An empty file passes the runner (it would start from migration 1) but is no backup.
@@ -339,6 +591,19 @@ pub fn restore(dir: &Path, from: &Path) -> Result<PathBuf> {
             return Err(Error::field(
                 "from",
                 format!("Cadangan {} berasal dari versi Loket yang lebih baru (skema {version}, aplikasi ini {known}).", from.display()),
+            ))
+        }
+        Err(_) if !plain => {
+            return Err(Error::field(
+                field(),
+                if recovery.is_some() {
+                    format!("Kunci pemulihan tidak cocok dengan cadangan {}; tidak ada yang diubah.", from.display())
+                } else {
+                    format!(
+                        "Cadangan {} dikunci dengan kunci lain (kantor atau komputer lain); berikan kunci pemulihannya (--recovery-key). Tidak ada yang diubah.",
+                        from.display()
+                    )
+                },
             ))
         }
         Err(_) => return Err(Error::field("from", format!("Berkas {} bukan basis data SQLite.", from.display()))),
@@ -352,17 +617,51 @@ pub fn restore(dir: &Path, from: &Path) -> Result<PathBuf> {
     let mut kept = PathBuf::new();
     if target.exists() {
         kept = dir.join(format!("{DB_FILE_NAME}.before-restore-{}", chrono::Utc::now().format("%Y%m%dT%H%M%S")));
-        let live = Connection::open(&target)?;
-        let mut copy = Connection::open(&kept)?;
-        rusqlite::backup::Backup::new(&live, &mut copy)?.run_to_completion(256, std::time::Duration::ZERO, None)?;
+        // The current file as it is (still encrypted with its own key, which may be the lost one).
+        if let Ok(live) = open_file(&target, machine.as_ref(), false) {
+            let _ = live.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        }
+        std::fs::copy(&target, &kept).map_err(|e| Error::field("data_dir", format!("Salinan {} gagal: {e}.", kept.display())))?;
+        std::fs::remove_file(&target).map_err(|e| Error::field("data_dir", e.to_string()))?;
+        for side in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{side}", target.display()));
+        }
     }
-    let mut dst = Connection::open(&target)?;
-    rusqlite::backup::Backup::new(&src, &mut dst)?.run_to_completion(256, std::time::Duration::ZERO, None)?;
-    drop(dst);
+    {
+        let mut dst = open_file(&target, key.as_ref(), false)?;
+        rusqlite::backup::Backup::new(&src, &mut dst)?.run_to_completion(256, std::time::Duration::ZERO, None)?;
+    }
+    let key = match key {
+        Some(k) => k,
+        None => {
+            // A plain backup: encrypted now with this machine's key (or a new one).
+            let k = machine.clone().unwrap_or_else(DbKey::generate);
+            encrypt_in_place(&target, &k)?;
+            k
+        }
+    };
+    if machine.as_ref() != Some(&key) {
+        vault::keep_key(dir, &key)?;
+    }
     // An older backup is brought up to this binary's schema.
-    let conn = open_connection(&target)?;
+    let conn = open_connection(&target, Some(&key))?;
     migrate(&conn, &target)?;
     Ok(kept)
+}
+
+/// Puts the key back for the database in `dir` from its recovery key (this machine's credential
+/// store or key file lost it). Refuses a recovery key that does not open the database.
+pub fn recover_key(dir: &Path, recovery: DbKey) -> Result<vault::KeyPlace> {
+    let path = dir.join(DB_FILE_NAME);
+    if !matches!(file_kind(&path), FileKind::Encrypted) {
+        return Err(Error::field("data_dir", format!("Tidak ada basis data terenkripsi di {}.", dir.display())));
+    }
+    let conn = open_file(&path, Some(&recovery), true)?;
+    if SCHEMA.check(&conn).is_err() {
+        return Err(Error::field("recovery_key", format!("Kunci pemulihan tidak cocok dengan basis data {}; tidak ada yang diubah.", path.display())));
+    }
+    drop(conn);
+    vault::keep_key(dir, &recovery)
 }
 
 #[cfg(test)]

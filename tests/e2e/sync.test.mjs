@@ -79,11 +79,18 @@ const tid = (page, id) => page.getByTestId(id);
 const login = (page, who) => loginPage(page, baseUrl, who);
 
 
-/** One statement on a SQLite file (the hub's or central's) with the sqlite3 CLI; returns its output. */
+/**
+ * Statements on the hub's or central's database; returns the rows as `a|b` lines. Central's file is
+ * plain SQLite (the sqlite3 CLI); the hub's is encrypted, so `loket dev sql` opens it with its key.
+ */
 function sql(db, statement) {
+  if (db === HUB_DB) {
+    return execFileSync(bin, ['--data-dir', dataDir, 'dev', 'sql', statement], { encoding: 'utf8' }).trim();
+  }
   return execFileSync('sqlite3', ['-cmd', '.timeout 5000', db, statement], { encoding: 'utf8' }).trim();
 }
-const hubDb = () => path.join(dataDir, 'loket.db');
+const HUB_DB = Symbol('hub database');
+const hubDb = () => HUB_DB;
 const centralDb = () => path.join(centralDir, 'central.db');
 /** What central holds (its `record` table): change id → `accepted` or `invalid` (kept with its reason). */
 const centralRecords = () => new Map(sql(centralDb(), "SELECT id || '|' || outcome FROM record").split('\n').filter(Boolean).map((l) => l.split('|')));

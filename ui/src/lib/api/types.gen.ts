@@ -6,7 +6,7 @@ export type Alert = { level: AlertLevel, kind: AlertKind,
  */
 text: string, };
 
-export type AlertKind = "complaints" | "stock" | "sync" | "wait" | "uncollected" | "suket";
+export type AlertKind = "complaints" | "stock" | "sync" | "wait" | "uncollected" | "suket" | "data_key";
 
 export type AlertLevel = "red" | "amber";
 
@@ -733,6 +733,12 @@ message: string | null, created_by: string, created_at: string, updated_at: stri
 
 export type KeptDay = { day: string, generated_at: string, generated_by: string, };
 
+export type KeyStatus = { encrypted: boolean, 
+/**
+ * `keyring` or `file`.
+ */
+store: string | null, described: string | null, fingerprint: string | null, };
+
 export type Kiosk = { office_name: string, time_zone: TimeZone, utc_offset_minutes: number, day: string, services: Array<KioskService>, 
 /**
  * A ticket printer is set up: the kiosk prints instead of showing the ticket only.
@@ -1043,6 +1049,12 @@ export type RecordingView = { id: string, status: string, application: Applicati
  * What still blocks finishing, in Bahasa Indonesia; empty when it can finish.
  */
 missing: Array<string>, };
+
+export type RecoveryPageRequest = { 
+/**
+ * Who keeps the page (printed under "Yang menyimpan"); blank leaves a line to write on.
+ */
+holder: string | null, };
 
 export type Region = { 
 /**
@@ -1607,6 +1619,7 @@ export interface Commands {
   "sync.quarantine_resend": { request: QuarantineRequest; response: QuarantineList };
   "sync.settings": { request: SyncSettings; response: SyncStatus };
   "sync.status": { request: Empty; response: SyncStatus };
+  "vault.status": { request: Empty; response: KeyStatus };
 }
 
 export type CommandName = keyof Commands;
@@ -1626,6 +1639,7 @@ export interface FileCommands {
   "stock.monthly_csv": { request: MonthRequest };
   "stock.monthly_pdf": { request: MonthRequest };
   "suket.letter": { request: SuketIdRequest };
+  "vault.recovery_key": { request: RecoveryPageRequest };
 }
 
 export type FileCommandName = keyof FileCommands;
@@ -1784,4 +1798,6 @@ export const COMMAND_ACCESS: { readonly [K in CommandName | FileCommandName]: Co
   "sync.quarantine_resend": ["supervisor", "administrator"],
   "sync.settings": ["supervisor", "administrator"],
   "sync.status": "any_staff",
+  "vault.recovery_key": ["supervisor", "administrator"],
+  "vault.status": ["supervisor", "administrator"],
 };

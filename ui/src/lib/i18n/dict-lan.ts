@@ -1,7 +1,19 @@
-// UI text of HTTPS on the office LAN (the office CA on the settings screen and how to install it),
-// in Bahasa Indonesia (first) and English. Merged into dict.ts; the same key test covers both.
+// UI text of the settings screen's security cards: data security (the encrypted database, its key
+// and recovery page) and HTTPS on the office LAN (the office CA and how to install it), in Bahasa
+// Indonesia (first) and English. Merged into dict.ts; the same key test covers both.
 
 export const lanId = {
+  'datakey.title': 'Keamanan data',
+  'datakey.encrypted':
+    'Basis data kantor (biodata, foto, tanda tangan, sidik jari, iris) dan setiap cadangannya terenkripsi. Salinan berkas tanpa kuncinya tidak dapat dibaca.',
+  'datakey.plain': 'Basis data ini TIDAK terenkripsi.',
+  'datakey.kept_in': 'Kunci di komputer ini',
+  'datakey.fingerprint': 'Sidik kunci',
+  'datakey.holder': 'Nama yang menyimpan kertas (boleh dikosongkan)',
+  'datakey.file_hint':
+    'Komputer ini tidak mempunyai penyimpan kunci sistem, jadi kunci ada di berkas yang hanya dapat dibaca pengguna Loket. Jangan salin berkas itu bersama cadangan.',
+  'datakey.recovery_hint':
+    'Cetak kunci pemulihan sekali dan simpan di lemari terkunci, terpisah dari disk cadangan: hanya dengan kunci itu cadangan dapat dibuka di komputer baru. Setiap pencetakan dicatat di jejak audit.',
   'lancert.title': 'Sertifikat HTTPS kantor',
   'lancert.intro':
     'Komputer lain di kantor membuka Loket lewat https://. Pasang sertifikat CA kantor ini sekali di setiap komputer kantor: peramban lalu mempercayai alamat Loket, dan meja perekaman dapat memakai kamera.',
@@ -22,6 +34,17 @@ export const lanId = {
 } as const;
 
 export const lanEn: Record<keyof typeof lanId, string> = {
+  'datakey.title': 'Data security',
+  'datakey.encrypted':
+    'The office database (biodata, photos, signatures, fingerprints, irises) and every backup of it are encrypted. A copy of the file without its key cannot be read.',
+  'datakey.plain': 'This database is NOT encrypted.',
+  'datakey.kept_in': 'Key on this computer',
+  'datakey.fingerprint': 'Key fingerprint',
+  'datakey.holder': 'Name of who keeps the page (optional)',
+  'datakey.file_hint':
+    'This computer has no system credential store, so the key is in a file only the Loket user can read. Do not copy that file along with the backups.',
+  'datakey.recovery_hint':
+    'Print the recovery key once and keep it in a locked cabinet, away from the backup disk: only with it can a backup be opened on a new computer. Every print is recorded in the audit trail.',
   'lancert.title': 'Office HTTPS certificate',
   'lancert.intro':
     'Other computers in the office open Loket over https://. Install this office CA certificate once on each office computer: the browser then trusts Loket\'s address, and the recording desk can use the camera.',
