@@ -293,7 +293,10 @@ fn the_index_gives_the_hubs_today_in_the_office_zone_and_marks_the_period_only_s
     for s in sections {
         let id = s["id"].as_str().unwrap();
         let csv = |from: &str, to: &str| d.o.app.file(Some(&sari), "reports.csv", json!({"from": from, "to": to, "section": id}));
-        assert!(csv("2026-11-23", "2026-11-24").is_ok(), "{id} over two days");
+        let two_days = csv("2026-11-23", "2026-11-24").unwrap_or_else(|e| panic!("{id} over two days: {e:?}"));
+        // Under the title the index gives it (the CSV's first line is the section's title).
+        let first_line = String::from_utf8(two_days.bytes[3..].to_vec()).unwrap().lines().next().unwrap().to_string();
+        assert_eq!(first_line, s["title"].as_str().unwrap(), "{id}");
         let one = csv("2026-11-23", "2026-11-23");
         if s["period_only"] == true {
             assert_eq!(one.unwrap_err().field.as_deref(), Some("section"), "{id} for one day");

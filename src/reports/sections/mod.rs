@@ -28,7 +28,7 @@ pub const SECTIONS: &[(&str, &str, Build)] = &[
     ("sync", "Pengiriman data ke pusat", sync::build),
     ("printing", "Pencetakan dan blangko KTP-el", printing::build),
     ("handover", "Penyerahan KTP-el dan Suket", handover::build),
-    ("standards", "Pemenuhan standar pelayanan", standards::build),
+    ("standards", "Pemenuhan standar pelayanan (mutu baku)", standards::build),
     ("complaints", "Pengaduan", complaints::build),
     ("trend", "Tren 14 hari", trend::build),
 ];

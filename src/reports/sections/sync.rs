@@ -23,6 +23,8 @@ pub fn build(c: &Connection, r: &Range) -> Result<Section> {
         "recording" => "Data perekaman",
         "blank_event" => "Peristiwa blangko",
         "issuance_event" => "Penyerahan KTP-el dan Suket",
+        "complaint_event" => "Pengaduan",
+        "daily_summary" => "Ringkasan laporan harian",
         _ => "Lainnya",
     };
     let recordings_sent = sent.iter().find(|(k, ..)| k == "recording").map_or(0, |x| x.1);
