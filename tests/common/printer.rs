@@ -1,6 +1,7 @@
 //! A real IPP card printer for tests: CUPS's `ippeveprinter` (Debian package cups-ipp-utils) on
 //! loopback only, with a private D-Bus (it will not start without one, even with `-r off`); its
 //! print command (tests/support/card-printer-command.sh) acts out a printer's troubles by job name.
+//! Shared with server/tests (`#[path = "../../tests/common/printer.rs"]`).
 
 use loket::printing::ipp::{self, IppPrinter, PrinterUri};
 use std::path::{Path, PathBuf};
@@ -17,6 +18,17 @@ pub fn tool(name: &str) -> PathBuf {
         }
     }
     panic!("{name} is not installed: `make deb` installs it (Debian package cups-ipp-utils / dbus-daemon)");
+}
+
+/// A file of the workspace's `tests/support/`, from the root crate's tests or from server/tests
+/// (which include this file too).
+pub fn support_file(name: &str) -> PathBuf {
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    [crate_dir.join("tests/support"), crate_dir.join("../tests/support")]
+        .into_iter()
+        .map(|dir| dir.join(name))
+        .find(|p| p.exists())
+        .unwrap_or_else(|| panic!("tests/support/{name} not found from {}", crate_dir.display()))
 }
 
 pub fn kill(child: &mut Child) {
@@ -57,7 +69,7 @@ impl TestPrinter {
         // A free port: the kernel picks one, we let it go and hand it to ippeveprinter.
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let log = std::fs::File::create(dir.path().join("printer.log")).unwrap();
-        let command = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/card-printer-command.sh");
+        let command = support_file("card-printer-command.sh");
         let printer = Command::new(tool("ippeveprinter"))
             // -n localhost: listen on loopback only (127.0.0.1 and ::1), never on the LAN.
             .args(["-n", "localhost", "-p", &port.to_string(), "-r", "off", "-k", "-f", "application/pdf", "-v"])
