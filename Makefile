@@ -81,6 +81,7 @@ test-api-fuzz: deb build
 test-e2e: build e2e-deps tauri-driver
 	cd tests/e2e && node --test --test-concurrency=1 lan.test.mjs
 	cd tests/e2e && node --test --test-concurrency=1 https.test.mjs
+	cd tests/e2e && node --test --test-concurrency=1 security.test.mjs
 	cd tests/e2e && node --test --test-concurrency=1 queue.test.mjs
 	cd tests/e2e && node --test --test-concurrency=1 intake.test.mjs
 	cd tests/e2e && node --test --test-concurrency=1 sync.test.mjs
