@@ -7,7 +7,7 @@ SHELL := /bin/bash
 DEB_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libjavascriptcoregtk-4.1-dev \
   libsoup-3.0-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev xvfb xauth \
   chromium chromium-driver webkit2gtk-driver poppler-utils zbar-tools e2fsprogs postgresql sqlite3 \
-  cups-ipp-utils dbus-daemon libnss3-tools python3-venv \
+  cups-ipp-utils dbus-daemon libnss3-tools python3-venv x11-utils imagemagick desktop-file-utils curl \
   gnome-keyring libsecret-tools
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CARGO_BIN := $(HOME)/.cargo/bin
@@ -17,7 +17,7 @@ CARGO_ALL := --workspace --features loket-desktop/custom-protocol
 CENTRAL_TESTS := $(patsubst server/tests/%.rs,--test %,$(wildcard server/tests/*.rs))
 export PATH := $(CARGO_BIN):$(PATH)
 
-.PHONY: run test deps deb ui-deps e2e-deps tauri-driver ui build desktop test-rust test-ui test-e2e test-central test-api-fuzz bench bench-slow-disk types
+.PHONY: run test deps deb ui-deps e2e-deps tauri-driver ui build desktop test-rust test-ui test-e2e test-central test-api-fuzz test-package package bench bench-slow-disk bench-window types
 
 ## make run: the desktop app on the default data directory; without a display, the hub and its URL.
 ## Built with the same selection as make test (CARGO_ALL), so after make test nothing compiles again.
@@ -31,7 +31,7 @@ run: deb ui
 	fi
 
 ## make test: every crate's tests, the UI's unit tests, the API fuzz (schemathesis) and the end-to-end tests.
-test: deps ui test-ui test-rust test-central build test-api-fuzz test-e2e
+test: deps ui test-ui test-rust test-central build test-package test-api-fuzz test-e2e
 
 deps: deb ui-deps e2e-deps tauri-driver
 
@@ -73,6 +73,18 @@ test-central: deb ui
 build: ui
 	cargo build $(CARGO_ALL)
 
+## The .deb installed for real, then purged (scripts/test-package.sh, as root): files, the hub run as its
+## unit says, the window from its desktop entry under Xvfb with a screenshot. It bundles make test's
+## debug build (no second, release build); `make package` is the release package.
+test-package: deb build
+	deb=$$(scripts/package.sh debug) && $(SUDO) scripts/test-package.sh "$$deb"
+
+## make package: the release .deb (Tauri's bundler over the release build, nothing compiled twice);
+## prints its path. Window, hub CLI as /usr/bin/loket, the loket-hub systemd unit, the UI for it.
+package: deb ui
+	cargo build --release $(CARGO_ALL)
+	scripts/package.sh release
+
 ## Schemathesis against the hub's OpenAPI document, anonymous and as a supervisor; fails on any 5xx.
 ## The script installs its pinned schemathesis into a venv under target/ (python3-venv from deb).
 test-api-fuzz: deb build
@@ -101,6 +113,12 @@ types:
 ## release dependencies twice.
 bench:
 	cargo bench $(CARGO_ALL) --bench hub --bench queue_load --bench receipt --bench photo --bench card --bench printing --bench backup --bench reports --bench sync_drain
+
+## The installed release window's cold start and memory against WebKit's MiniBrowser on the same UI
+## (scripts/bench-window.sh; installs and purges the package like test-package). Numbers: docs/benchmarks.md.
+bench-window: deb ui
+	cargo build --release $(CARGO_ALL)
+	deb=$$(scripts/package.sh release) && $(SUDO) scripts/bench-window.sh "$$deb"
 
 ## The queue load benchmark with fsync slowed to an office PC's disk (SLOW_FSYNC_MS, default 5).
 bench-slow-disk:
