@@ -122,6 +122,9 @@ fn csv_total(bytes: &[u8]) -> Vec<String> {
     assert!(bytes.starts_with("\u{FEFF}".as_bytes()), "UTF-8 with a byte-order mark");
     let mut r = csv::ReaderBuilder::new().delimiter(b';').flexible(true).has_headers(false).from_reader(&bytes[3..]);
     let rows: Vec<Vec<String>> = r.records().map(|x| x.unwrap().iter().map(str::to_string).collect()).collect();
+    // Tables are apart by a truly empty line (a spreadsheet shows nothing there), not a quoted `""`.
+    let text = String::from_utf8_lossy(&bytes[3..]);
+    assert!(text.contains("\n\n") && !text.lines().any(|l| l.trim() == "\"\""), "{text}");
     let header = rows.iter().position(|row| row.first().is_some_and(|c| c == "Layanan")).expect("the per-service table");
     assert_eq!(rows[header][5], "Tunggu rata-rata (menit)", "the unit is in the header");
     rows[header..].iter().find(|row| row.first().is_some_and(|c| c == "Jumlah")).expect("the total row").clone()

@@ -217,6 +217,24 @@ fn return_application(app: &App, caller: &Caller, req: ApplicationIdRequest) -> 
             return Err(Error::new(ErrorCode::Conflict, "Semua dokumen ada: selesaikan pemeriksaan, jangan kembalikan berkas."));
         }
         set_status(tx, &req.application_id, ApplicationStatus::Returned, now, &caller, Some(&format!("Kurang: {}", missing.join("; "))))?;
+        // What was lacking at this return, for the report: the checks change when the applicant
+        // comes back with the documents.
+        let event: i64 = tx.query_row(
+            "SELECT MAX(id) FROM application_event WHERE application_id = ?1 AND status = 'returned'",
+            [&req.application_id],
+            |r| r.get(0),
+        )?;
+        for item in &view.items {
+            let status = match item.status {
+                Some(CheckStatus::Invalid) => "invalid",
+                Some(CheckStatus::Missing) | None => "missing",
+                Some(CheckStatus::Present) => continue,
+            };
+            tx.execute(
+                "INSERT INTO return_item (event_id, requirement_id, status) VALUES (?1, ?2, ?3)",
+                rusqlite::params![event, item.requirement_id, status],
+            )?;
+        }
         checklist(tx, &req.application_id, now)
     })
 }

@@ -58,29 +58,29 @@ fn unit<'a>(column: impl IntoIterator<Item = &'a Cell>) -> String {
 /// The section's figures, then each table under its title, a blank line between.
 pub fn section_csv(s: &Section, style: CsvStyle) -> Result<Vec<u8>> {
     let mut out = "\u{FEFF}".as_bytes().to_vec();
+    let io = |e: csv::Error| Error::internal(e);
+    // One writer per block, the empty line written between them by hand: the csv crate writes a
+    // record of no fields as `""` (so that it reads back as one), which a spreadsheet shows.
+    fn block(out: &mut Vec<u8>, separator: u8) -> csv::Writer<&mut Vec<u8>> {
+        csv::WriterBuilder::new().delimiter(separator).flexible(true).from_writer(out)
+    }
     {
-        let mut w = csv::WriterBuilder::new().delimiter(style.separator).flexible(true).from_writer(&mut out);
-        let io = |e: csv::Error| Error::internal(e);
+        let mut w = block(&mut out, style.separator);
         w.write_record([s.title.as_str()]).map_err(io)?;
         for f in &s.figures {
             w.write_record([f.label.clone() + &unit([&f.value]), style.cell(&f.value)]).map_err(io)?;
         }
-        for t in &s.tables {
-            // An empty line between tables (a record of no fields).
-            w.write_record(None::<&[u8]>).map_err(io)?;
-            w.write_record([t.title.as_str()]).map_err(io)?;
-            let header: Vec<String> = t
-                .columns
-                .iter()
-                .enumerate()
-                .map(|(i, h)| {
-                    format!("{h}{}", unit(t.rows.iter().filter_map(|r| r.get(i))))
-                })
-                .collect();
-            w.write_record(&header).map_err(io)?;
-            for r in &t.rows {
-                w.write_record(r.iter().map(|c| style.cell(c))).map_err(io)?;
-            }
+        w.flush().map_err(Error::internal)?;
+    }
+    for t in &s.tables {
+        out.push(b'\n');
+        let mut w = block(&mut out, style.separator);
+        w.write_record([t.title.as_str()]).map_err(io)?;
+        let header: Vec<String> =
+            t.columns.iter().enumerate().map(|(i, h)| format!("{h}{}", unit(t.rows.iter().filter_map(|r| r.get(i))))).collect();
+        w.write_record(&header).map_err(io)?;
+        for r in &t.rows {
+            w.write_record(r.iter().map(|c| style.cell(c))).map_err(io)?;
         }
         w.flush().map_err(Error::internal)?;
     }

@@ -43,12 +43,13 @@ pub fn build(c: &Connection, r: &Range) -> Result<Section> {
         rows,
     });
 
-    // The documents missing or not valid in the files returned in the range.
+    // The documents missing or not valid in the files returned in the range, as they were at the
+    // return (`return_item`), whatever the applicant brought afterwards.
     let missing = c
         .prepare_cached(
-            "SELECT q.name, SUM(d.status = 'missing'), SUM(d.status = 'invalid')
-             FROM application_event e JOIN document_check d ON d.application_id = e.application_id JOIN requirement q ON q.id = d.requirement_id
-             WHERE e.status = 'returned' AND e.at >= ?1 AND e.at < ?2 AND d.status IN ('missing', 'invalid') AND d.checked_at <= e.at
+            "SELECT q.name, SUM(i.status = 'missing'), SUM(i.status = 'invalid')
+             FROM application_event e JOIN return_item i ON i.event_id = e.id JOIN requirement q ON q.id = i.requirement_id
+             WHERE e.status = 'returned' AND e.at >= ?1 AND e.at < ?2
              GROUP BY q.name ORDER BY COUNT(*) DESC, q.name LIMIT 10",
         )?
         .query_map(params![r.start, r.end], |x| Ok(vec![Cell::text(x.get::<_, String>(0)?), Cell::count(x.get::<_, i64>(1)?), Cell::count(x.get::<_, i64>(2)?)]))?
