@@ -104,7 +104,8 @@ trap cleanup_package EXIT
 step "install $deb"
 install_package "$deb" "$out/apt.log"
 step "one office for every run (loket init)"
-LOKET_ADMIN_PASSWORD=bench-password-1 /usr/bin/loket init --data-dir "$out/office" --district 61.01.09 \
+# The key in a file of its own: every run's fresh HOME would otherwise lack the key folder.
+LOKET_KEY_FILE="$out/office.key" LOKET_ADMIN_PASSWORD=bench-password-1 /usr/bin/loket init --data-dir "$out/office" --district 61.01.09 \
   --office-name "Kantor Kecamatan Sajingan Besar" --admin admin >"$out/init.log" 2>&1 || { cat "$out/init.log" >&2; fail "loket init failed"; }
 
 step "$runs cold starts each, interleaved: Loket window, MiniBrowser (kind run mapped_ms drawn_ms pss_mb parts)"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The package test (make test-package, part of make test): installs a Loket .deb on this machine for
-# real, checks what it put where, runs the hub the way its systemd unit does and the window the way its
-# desktop entry does (under Xvfb, with a screenshot), then purges the package and checks it is gone.
+# real, checks what it put where, sets an office up as README says (`loket init` as the loket user, the
+# key in the unit's LOKET_KEY_FILE), runs the hub the way its systemd unit does and the window the way
+# its desktop entry does (under Xvfb, with a screenshot), then purges the package and checks it is gone.
 #
 #   scripts/test-package.sh PATH/TO/loket-ktp-el_VERSION_ARCH.deb
 #
@@ -167,10 +168,23 @@ else
 fi
 ok "User=loket, ExecStart, LOKET_KEY_FILE, Restart=on-failure, hardening"
 
-step "the hub as the unit runs it (no systemd PID 1 here: setpriv as loket, the unit's environment)"
-port=$(free_port)
+data_dir=$(sed -n 's/.*--data-dir \([^ ]*\).*/\1/p' <<<"$exec_start")
+db="$data_dir/loket.db"
+key_file=$(unit_value Environment | sed -n 's/^LOKET_KEY_FILE=//p')
 env_args=()
 while IFS= read -r kv; do env_args+=("$kv"); done < <(unit_value Environment)
+
+step "the office set up as README says (loket init as loket, the key in the unit's LOKET_KEY_FILE)"
+runuser -u loket -- env "LOKET_KEY_FILE=$key_file" LOKET_ADMIN_PASSWORD=paket-uji-1 \
+  loket init --data-dir "$data_dir" --district 61.01.09 --office-name "Kantor Kecamatan Sajingan Besar" --admin admin \
+  >"$out/init.log" 2>&1 || { cat "$out/init.log" >&2; fail "loket init as the loket user failed"; }
+[ -f "$key_file" ] || fail "loket init kept no key in $key_file"
+[ "$(stat -c '%U:%G %a' "$key_file")" = "loket:loket 600" ] || fail "$key_file is $(stat -c '%U:%G %a' "$key_file"), not loket:loket 600"
+[ "$(head -c 15 "$db")" != "SQLite format 3" ] || fail "$db is a plain SQLite file: not encrypted"
+ok "$(tail -1 "$out/init.log"); key $key_file loket:loket 0600; $db encrypted"
+
+step "the hub as the unit runs it (no systemd PID 1 here: setpriv as loket, the unit's environment)"
+port=$(free_port)
 workdir=$(unit_value WorkingDirectory)
 read -r -a argv <<<"$exec_start"
 echo "   $exec_start --listen 127.0.0.1:$port"
@@ -183,16 +197,14 @@ umask_value=$(unit_value UMask)
 ) >"$out/hub.log" 2>&1 &
 hub_pid=$!
 health=$(wait_health "http://127.0.0.1:$port" 60 "$hub_pid") || { cat "$out/hub.log" >&2; fail "the hub did not answer /api/v1/health on 127.0.0.1:$port within 60 s"; }
-[[ "$health" == *'"initialised":false'* ]] || fail "a fresh hub says it is set up already: $health"
+[[ "$health" == *'"initialised":true'* ]] || fail "the hub does not see the office set up (its key from $key_file?): $health"
 ok "health: $health"
 [ "$(ps -o user= -p "$hub_pid" | xargs)" = loket ] || fail "the hub runs as $(ps -o user= -p "$hub_pid"), not loket"
 curl -fsS --max-time 5 "http://127.0.0.1:$port/" | cmp -s - /usr/share/loket/ui/index.html || fail "the hub does not serve /usr/share/loket/ui at /"
-data_dir=$(sed -n 's/.*--data-dir \([^ ]*\).*/\1/p' <<<"$exec_start")
-db="$data_dir/loket.db"
-[ -f "$db" ] || fail "the hub made no $db"
 bad=$(find "$data_dir" ! -user loket -print -quit)
 [ -z "$bad" ] || fail "$bad in the data folder is not owned by loket"
-[ -z "$umask_value" ] || [ $(( 0$(stat -c '%a' "$db") & 077 )) = 0 ] || fail "$db is $(stat -c '%a' "$db") under the unit's UMask=$umask_value"
+# Others cannot look in, whatever umask `loket init` ran with.
+[ $(( 0$(stat -c '%a' "$data_dir") & 007 )) = 0 ] || fail "$data_dir is open to other users ($(stat -c '%a' "$data_dir"))"
 ok "runs as loket, serves the UI; $data_dir and everything in it owned by loket ($(stat -c '%U:%G %a' "$db") $db)"
 kill "$hub_pid"
 wait "$hub_pid" 2>/dev/null || true
