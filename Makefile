@@ -112,7 +112,7 @@ types:
 ## shared selection: -p loket and -p loket-central apart unified features differently and built the
 ## release dependencies twice.
 bench:
-	cargo bench $(CARGO_ALL) --bench hub --bench queue_load --bench receipt --bench photo --bench card --bench printing --bench backup --bench reports --bench sync_drain
+	cargo bench $(CARGO_ALL) --bench hub --bench queue_load --bench receipt --bench photo --bench card --bench printing --bench backup --bench reports --bench encryption --bench sync_drain
 
 ## The installed release window's cold start and memory against WebKit's MiniBrowser on the same UI
 ## (scripts/bench-window.sh; installs and purges the package like test-package). Numbers: docs/benchmarks.md.

@@ -47,7 +47,19 @@ impl DbKey {
     pub fn apply(&self, conn: &rusqlite::Connection) -> rusqlite::Result<()> {
         // A wrong key is reported to the caller in words; SQLCipher's own log lines on stderr
         // ("hmac check failed") would only frighten the supervisor.
-        conn.execute_batch(&format!("PRAGMA cipher_log_level = NONE; PRAGMA key = \"{}\";", self.pragma_value()))
+        //
+        // HMAC-SHA256 for the pages' authentication (and the key derivation it needs) rather than
+        // SQLCipher 4's SHA512: the CPUs of office PCs hash SHA-256 in hardware (SHA-NI), not SHA-512,
+        // and the write a recording finishes with authenticates hundreds of pages
+        // (docs/benchmarks.md, encryption). Process-wide defaults, the same for every database, so
+        // an attached file (`encrypt_in_place`) and a backup get them too.
+        conn.execute_batch(&format!(
+            "PRAGMA cipher_log_level = NONE;
+             PRAGMA cipher_default_hmac_algorithm = HMAC_SHA256;
+             PRAGMA cipher_default_kdf_algorithm = PBKDF2_HMAC_SHA256;
+             PRAGMA key = \"{}\";",
+            self.pragma_value()
+        ))
     }
 
     /// SQLCipher's raw-key form `x'…'` (for `PRAGMA key` and `ATTACH … KEY`).
