@@ -70,10 +70,19 @@ fn ui_dir() -> Option<PathBuf> {
     }
     let exe = std::env::current_exe().ok()?;
     let dir = exe.parent()?;
-    [dir.join("ui"), dir.join("../../ui/dist")].into_iter().find(|d| d.join("index.html").is_file())
+    // Beside the binary, the build tree (make run), or the package's /usr/share/loket/ui (a window
+    // started from a terminal, without the desktop entry's LOKET_UI_DIR).
+    [dir.join("ui"), dir.join("../../ui/dist"), dir.join("../share/loket/ui")].into_iter().find(|d| d.join("index.html").is_file())
 }
 
 fn main() {
+    // WebKitGTK's accelerated compositing costs the window about 80 MB (PSS, docs/benchmarks.md) and
+    // these screens of forms and tables draw as fast without it. Set first, before any thread or
+    // WebKit starts; LOKET_WEBKIT_COMPOSITING=1 (or WebKit's own variable) keeps WebKit's choice.
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() && std::env::var("LOKET_WEBKIT_COMPOSITING").as_deref() != Ok("1") {
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("LOKET_LOG").unwrap_or_else(|_| "info".into()))
         .init();
