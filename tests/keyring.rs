@@ -5,6 +5,9 @@
 //! restarts (the key persisted in its own encrypted file); with the store gone the hub refuses with
 //! a clear message and changes nothing.
 
+mod common;
+
+use common::printer::tool as need;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -25,14 +28,6 @@ impl Drop for Session {
         let _ = self.dbus.kill();
         let _ = self.dbus.wait();
     }
-}
-
-fn need(tool: &str) -> PathBuf {
-    ["/usr/bin", "/bin", "/usr/local/bin"]
-        .iter()
-        .map(|d| Path::new(d).join(tool))
-        .find(|p| p.exists())
-        .unwrap_or_else(|| panic!("{tool} is needed for this test (make deb installs it)"))
 }
 
 impl Session {

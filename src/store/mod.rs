@@ -561,7 +561,6 @@ fn migrate(conn: &Connection, path: &Path) -> Result<()> {
 /// else with this machine's key; a recovery key that opens it becomes this machine's key. A plain
 /// backup from before encryption is restored and then encrypted in place.
 pub fn restore(dir: &Path, from: &Path, recovery: Option<DbKey>) -> Result<PathBuf> {
-    let field = || if recovery.is_some() { "recovery_key" } else { "from" };
     if !from.is_file() {
         return Err(Error::field("from", format!("Berkas cadangan {} tidak ada.", from.display())));
     }
@@ -594,17 +593,19 @@ pub fn restore(dir: &Path, from: &Path, recovery: Option<DbKey>) -> Result<PathB
             ))
         }
         Err(_) if !plain => {
-            return Err(Error::field(
-                field(),
-                if recovery.is_some() {
-                    format!("Kunci pemulihan tidak cocok dengan cadangan {}; tidak ada yang diubah.", from.display())
-                } else {
+            return Err(match recovery {
+                Some(_) => Error::field(
+                    "recovery_key",
+                    format!("Kunci pemulihan tidak cocok dengan cadangan {}; tidak ada yang diubah.", from.display()),
+                ),
+                None => Error::field(
+                    "from",
                     format!(
                         "Cadangan {} dikunci dengan kunci lain (kantor atau komputer lain); berikan kunci pemulihannya (--recovery-key). Tidak ada yang diubah.",
                         from.display()
-                    )
-                },
-            ))
+                    ),
+                ),
+            })
         }
         Err(_) => return Err(Error::field("from", format!("Berkas {} bukan basis data SQLite.", from.display()))),
     }

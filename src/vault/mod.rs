@@ -105,10 +105,6 @@ impl DbKey {
         }
         Ok(DbKey(key))
     }
-
-    fn stored_text(&self) -> String {
-        self.recovery_text()
-    }
 }
 
 fn check_chars(secret: &[u8; 16]) -> String {
@@ -155,7 +151,7 @@ impl KeyPlace {
         match self {
             KeyPlace::Keyring { account } => {
                 let entry = keyring_entry(account)?;
-                entry.set_password(&key.stored_text()).map_err(|e| e.to_string())?;
+                entry.set_password(&key.recovery_text()).map_err(|e| e.to_string())?;
                 // A store that accepts and forgets (a locked or read-only collection) is no store.
                 match entry.get_password() {
                     Ok(t) if DbKey::parse_recovery(&t).ok().as_ref() == Some(key) => Ok(()),
@@ -195,7 +191,7 @@ fn write_key_file(path: &Path, key: &DbKey) -> std::result::Result<(), String> {
     }
     use std::io::Write;
     let mut f = opts.open(path).map_err(|e| e.to_string())?;
-    f.write_all(format!("{}\n", key.stored_text()).as_bytes()).map_err(|e| e.to_string())?;
+    f.write_all(format!("{}\n", key.recovery_text()).as_bytes()).map_err(|e| e.to_string())?;
     f.sync_all().map_err(|e| e.to_string())
 }
 
@@ -262,7 +258,10 @@ pub fn find_key(dir: &Path) -> Result<Option<(DbKey, KeyPlace)>> {
 /// credential store, else (no store on this machine) in a key file in the user's configuration
 /// folder, readable only by this user. Writes the manifest last.
 pub fn keep_key(dir: &Path, key: &DbKey) -> Result<KeyPlace> {
-    let account = format!("{}", uuid::Uuid::now_v7());
+    let account = uuid::Uuid::now_v7().to_string();
+    let saved = |place: &KeyPlace| {
+        place.save(key).map_err(|why| storage(format!("Kunci basis data tidak dapat disimpan ke {} ({why}).", place.describe())))
+    };
     let place = if let Some(path) = key_file_setting() {
         if path.exists() {
             return Err(storage(format!(
@@ -270,20 +269,21 @@ pub fn keep_key(dir: &Path, key: &DbKey) -> Result<KeyPlace> {
                 path.display()
             )));
         }
-        KeyPlace::File { path }
-    } else if keyring_reachable() && (KeyPlace::Keyring { account: account.clone() }).save(key).is_ok() {
-        let place = KeyPlace::Keyring { account };
-        Manifest { place: place.clone(), fingerprint: key.fingerprint() }.write(dir)?;
-        return Ok(place);
+        let place = KeyPlace::File { path };
+        saved(&place)?;
+        place
     } else {
-        let base = dirs::config_dir().unwrap_or_else(std::env::temp_dir);
-        let path = base.join("loket-ktp-el").join("keys").join(format!("{account}.key"));
-        tracing::warn!(path = %path.display(), "no OS credential store: the database key is kept in a key file");
-        KeyPlace::File { path }
+        let keyring = KeyPlace::Keyring { account: account.clone() };
+        if keyring_reachable() && keyring.save(key).is_ok() {
+            keyring
+        } else {
+            let base = dirs::config_dir().unwrap_or_else(std::env::temp_dir);
+            let place = KeyPlace::File { path: base.join("loket-ktp-el").join("keys").join(format!("{account}.key")) };
+            tracing::warn!(place = %place.describe(), "no OS credential store: the database key is kept in a key file");
+            saved(&place)?;
+            place
+        }
     };
-    place
-        .save(key)
-        .map_err(|why| storage(format!("Kunci basis data tidak dapat disimpan ke {} ({why}).", place.describe())))?;
     Manifest { place: place.clone(), fingerprint: key.fingerprint() }.write(dir)?;
     Ok(place)
 }
